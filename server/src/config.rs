@@ -1,0 +1,182 @@
+//! The one typed configuration: defaults, then `onemap.toml`, then environment variables, then
+//! command-line flags (clap reads flags and their environment variables together).
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use serde::Deserialize;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("config file {path} is not valid: {message}")]
+    Parse { path: PathBuf, message: String },
+}
+
+/// Options shared by every subcommand. Each has an environment variable; the file
+/// `onemap.toml` (or `--config`) can set the same keys in snake case.
+#[derive(Debug, Clone, Args, Default)]
+pub struct GlobalArgs {
+    /// Configuration file (TOML). Read when present; keys as the long options in snake case.
+    #[arg(long, global = true, env = "ONEMAP_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// PostgreSQL + PostGIS server to use. Without it onemap runs its own private cluster
+    /// under <data-dir>/pg.
+    #[arg(long, global = true, env = "DATABASE_URL", value_name = "URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+
+    /// Directory for the embedded cluster, uploaded and generated files [default: .onemap]
+    #[arg(long, global = true, env = "ONEMAP_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Port of the embedded PostgreSQL cluster [default: 55432]
+    #[arg(long, global = true, env = "ONEMAP_PG_PORT", value_name = "PORT")]
+    pub pg_port: Option<u16>,
+
+    /// Directory holding initdb, pg_ctl and postgres [default: /usr/lib/postgresql/15/bin, else PATH]
+    #[arg(long, global = true, env = "ONEMAP_PG_BIN", value_name = "DIR")]
+    pub pg_bin: Option<PathBuf>,
+
+    /// Start the embedded cluster without fsync (only for throw-away test clusters) [default: true]
+    #[arg(long, global = true, env = "ONEMAP_PG_FSYNC", value_name = "BOOL")]
+    pub pg_fsync: Option<bool>,
+
+    /// HTTP port of the server [default: 8080]
+    #[arg(long, global = true, env = "PORT", value_name = "PORT")]
+    pub port: Option<u16>,
+
+    /// Address the server listens on [default: 127.0.0.1]
+    #[arg(long, global = true, env = "ONEMAP_BIND", value_name = "ADDR")]
+    pub bind: Option<IpAddr>,
+
+    /// Directory of the web UI's static files [default: frontend/dist]
+    #[arg(long, global = true, env = "ONEMAP_STATIC_DIR", value_name = "DIR")]
+    pub static_dir: Option<PathBuf>,
+
+    /// Maximum database connections of the server's pool [default: 32]
+    #[arg(long, global = true, env = "ONEMAP_DB_POOL", value_name = "N")]
+    pub db_pool: Option<u32>,
+
+    /// Log filter in tracing/RUST_LOG syntax [default: info]
+    #[arg(long, global = true, env = "ONEMAP_LOG", value_name = "FILTER")]
+    pub log: Option<String>,
+
+    /// Log format: text or json [default: text]
+    #[arg(long, global = true, env = "ONEMAP_LOG_FORMAT", value_name = "FORMAT")]
+    pub log_format: Option<LogFormat>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+/// The same keys, as read from the TOML file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    database_url: Option<String>,
+    data_dir: Option<PathBuf>,
+    pg_port: Option<u16>,
+    pg_bin: Option<PathBuf>,
+    pg_fsync: Option<bool>,
+    port: Option<u16>,
+    bind: Option<IpAddr>,
+    static_dir: Option<PathBuf>,
+    db_pool: Option<u32>,
+    log: Option<String>,
+    log_format: Option<LogFormat>,
+}
+
+/// The resolved configuration every part of onemap reads.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: Option<String>,
+    pub data_dir: PathBuf,
+    pub pg_port: u16,
+    pub pg_bin: PathBuf,
+    pub pg_fsync: bool,
+    pub listen: SocketAddr,
+    pub static_dir: PathBuf,
+    pub db_pool: u32,
+    pub log: String,
+    pub log_format: LogFormat,
+}
+
+const DEFAULT_CONFIG_FILE: &str = "onemap.toml";
+
+impl Config {
+    pub fn load(args: &GlobalArgs) -> Result<Self, ConfigError> {
+        let file = match &args.config {
+            Some(path) => read_file(path)?,
+            None if Path::new(DEFAULT_CONFIG_FILE).exists() => read_file(Path::new(DEFAULT_CONFIG_FILE))?,
+            None => FileConfig::default(),
+        };
+        let data_dir = args.data_dir.clone().or(file.data_dir).unwrap_or_else(|| PathBuf::from(".onemap"));
+        Ok(Self {
+            database_url: args.database_url.clone().or(file.database_url).filter(|u| !u.is_empty()),
+            pg_port: args.pg_port.or(file.pg_port).unwrap_or(55432),
+            pg_bin: args.pg_bin.clone().or(file.pg_bin).unwrap_or_else(default_pg_bin),
+            pg_fsync: args.pg_fsync.or(file.pg_fsync).unwrap_or(true),
+            listen: SocketAddr::new(
+                args.bind.or(file.bind).unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST)),
+                args.port.or(file.port).unwrap_or(8080),
+            ),
+            static_dir: args.static_dir.clone().or(file.static_dir).unwrap_or_else(|| PathBuf::from("frontend/dist")),
+            db_pool: args.db_pool.or(file.db_pool).unwrap_or(32).max(2),
+            log: args.log.clone().or(file.log).unwrap_or_else(|| "info,sqlx::postgres::notice=warn".into()),
+            log_format: args.log_format.or(file.log_format).unwrap_or_default(),
+            data_dir,
+        })
+    }
+
+    /// Where uploaded and generated files (photos, documents, thumbnails) live.
+    pub fn files_dir(&self) -> PathBuf {
+        self.data_dir.join("files")
+    }
+}
+
+fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.into(), source })?;
+    toml::from_str(&text).map_err(|e| ConfigError::Parse { path: path.into(), message: e.message().to_owned() })
+}
+
+fn default_pg_bin() -> PathBuf {
+    let debian = PathBuf::from("/usr/lib/postgresql/15/bin");
+    if debian.join("pg_ctl").exists() {
+        return debian;
+    }
+    std::env::var_os("PATH")
+        .and_then(|paths| std::env::split_paths(&paths).find(|p| p.join("pg_ctl").exists()))
+        .unwrap_or(debian)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_override_file_and_file_overrides_defaults() {
+        let dir = std::env::temp_dir().join(format!("onemap-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("c.toml");
+        std::fs::write(&file, "port = 9000\npg_port = 6000\nlog_format = \"json\"\n").unwrap();
+        let args = GlobalArgs { config: Some(file.clone()), port: Some(9100), ..Default::default() };
+        let c = Config::load(&args).unwrap();
+        assert_eq!(c.listen.port(), 9100);
+        assert_eq!(c.pg_port, 6000);
+        assert_eq!(c.log_format, LogFormat::Json);
+        assert!(c.pg_fsync);
+
+        std::fs::write(&file, "prot = 1\n").unwrap();
+        let err = Config::load(&args).unwrap_err().to_string();
+        assert!(err.contains("unknown field `prot`"), "{err}");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}
