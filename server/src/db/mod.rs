@@ -60,6 +60,9 @@ pub async fn resolve_url(config: &Config) -> Result<String, DbError> {
 }
 
 fn options(url: &str) -> Result<PgConnectOptions, DbError> {
+    if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+        return Err(DbError::BadUrl("it must start with postgres:// or postgresql://".into()));
+    }
     url.parse::<PgConnectOptions>()
         .map(|o| {
             o.log_statements(tracing::log::LevelFilter::Trace)

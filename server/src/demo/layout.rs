@@ -669,10 +669,16 @@ impl<'a> Generator<'a> {
             return;
         }
         let w = r.width() / per_floor as f64;
+        let xs: Vec<f64> =
+            (0..=per_floor).map(|p| if p == per_floor { r.max().x } else { r.min().x + w * p as f64 }).collect();
+        // The outline carries every split point, so building and units share their vertices and
+        // stay exactly nested after the transformation to lon/lat.
+        let mut ring: Vec<Coord> = xs.iter().map(|&x| Coord { x, y: r.min().y }).collect();
+        ring.extend(xs.iter().rev().map(|&x| Coord { x, y: r.max().y }));
+        self.buildings[building].poly = Polygon::new(LineString::from(ring), vec![]);
         for floor in 1..=floors {
             for p in 0..per_floor {
-                let x = r.min().x + w * p as f64;
-                let cell = rect(x, r.min().y, x + w, r.max().y);
+                let cell = rect(xs[p], r.min().y, xs[p + 1], r.max().y);
                 let stair = p / stair_size.max(1) + 1;
                 let label = format!("{stair}单元{floor}{:02}", p % stair_size.max(1) + 1);
                 let number = floor as u16 * 100 + p as u16 + 1;

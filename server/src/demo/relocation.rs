@@ -477,7 +477,9 @@ fn settle(
         return;
     }
     fill_items(rng, plan, cu, true);
-    let signed_on = day_between(rng, plan.signing.0, plan.signing.1.min(today));
+    // Signed within the signing period, after this household's appraisal.
+    let earliest = plan.signing.0.max(appraised_on + chrono::Days::new(3));
+    let signed_on = day_between(rng, earliest, plan.signing.1.min(today).max(earliest));
     cu.agreement_no = Some(format!("温征协字〔{}〕第{:05}号", signed_on.format("%Y"), cu.id));
     cu.signed_on = Some(signed_on);
     cu.move_out_deadline = Some(signed_on + chrono::Days::new(60));

@@ -1,0 +1,83 @@
+//! Test harness: each test gets its own directory, its own embedded cluster on a free port,
+//! and runs the real `onemap` binary.
+#![allow(dead_code)]
+
+use std::net::TcpListener;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+}
+
+pub struct Env {
+    pub dir: tempfile::TempDir,
+    pub pg_port: u16,
+}
+
+impl Env {
+    pub fn new() -> Self {
+        let dir = tempfile::Builder::new().prefix("onemap-test-").tempdir_in("/tmp").expect("temp dir");
+        // The postgres OS user must be able to enter it when the tests run as root.
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        Self { dir, pg_port: free_port() }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.path().join(".onemap")
+    }
+
+    /// `onemap` with this environment's data directory and cluster port.
+    pub fn cmd(&self) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_onemap"));
+        c.current_dir(self.path())
+            .env_remove("DATABASE_URL")
+            .env_remove("PORT")
+            .env("ONEMAP_DATA_DIR", self.data_dir())
+            .env("ONEMAP_PG_PORT", self.pg_port.to_string())
+            .env("ONEMAP_PG_FSYNC", "false")
+            .env("ONEMAP_LOG", "warn");
+        c
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.cmd().args(args).output().expect("run onemap")
+    }
+
+    /// Runs and expects success; returns stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(out.status.success(), "onemap {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    pub fn url(&self) -> String {
+        self.ok(&["db", "url"]).trim().to_owned()
+    }
+
+    pub async fn pool(&self) -> sqlx::PgPool {
+        sqlx::postgres::PgPoolOptions::new().max_connections(4).connect(&self.url()).await.expect("connect")
+    }
+}
+
+impl Drop for Env {
+    fn drop(&mut self) {
+        let _ = self.run(&["db", "stop"]);
+    }
+}
+
+/// Asserts that a failed command printed exactly one `error: …` line and no panic.
+pub fn assert_one_error_line(out: &Output, expected: &str) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "expected failure, got success; stderr: {stderr}");
+    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "expected one line, got: {stderr}");
+    assert!(lines[0].starts_with("error: "), "{stderr}");
+    assert!(lines[0].contains(expected), "expected {expected:?} in {stderr}");
+    assert!(!stderr.contains("panicked") && !stderr.contains("backtrace"), "{stderr}");
+}
