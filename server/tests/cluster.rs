@@ -14,8 +14,7 @@ fn embedded_cluster_starts_from_nothing_and_again_when_running() {
     assert_eq!(env.ok(&["db", "status"]).trim(), "not running");
     let first = env.url();
     assert!(
-        first.starts_with(&format!("postgres://onemap:"))
-            && first.ends_with(&format!("@127.0.0.1:{}/onemap", env.pg_port)),
+        first.starts_with("postgres://onemap:") && first.ends_with(&format!("@127.0.0.1:{}/onemap", env.pg_port)),
         "{first}"
     );
     assert_eq!(env.ok(&["db", "status"]).trim(), format!("running on 127.0.0.1:{}", env.pg_port));

@@ -278,5 +278,5 @@ fn path_str(p: &Path) -> &str {
 fn stderr_line(out: &Output) -> String {
     let text = String::from_utf8_lossy(&out.stderr);
     let text = if text.trim().is_empty() { String::from_utf8_lossy(&out.stdout) } else { text };
-    text.lines().filter(|l| !l.trim().is_empty()).last().unwrap_or("no output").trim().to_owned()
+    text.lines().rfind(|l| !l.trim().is_empty()).unwrap_or("no output").trim().to_owned()
 }

@@ -378,8 +378,8 @@ impl<'a> Generator<'a> {
             })
             .collect();
         let mut town_cells: Vec<Vec<usize>> = Vec::new();
-        for d in 0..self.districts.len() {
-            let budget = (town_budget as f64 * shares[d]) as usize;
+        for (d, share) in shares.iter().enumerate() {
+            let budget = (town_budget as f64 * share) as usize;
             let seat = self.districts[d].seat;
             let tmp = self.add_settlement(String::new(), d, seat, true);
             let mut parcels = 0usize;

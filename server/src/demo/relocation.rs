@@ -582,16 +582,16 @@ fn photos_for_unit(rng: &mut ChaCha8Rng, out: &mut Relocation, cu: &CompUnit, pl
     }
 }
 
-fn doc(
-    out: &mut Relocation,
-    seq: &mut usize,
-    project: usize,
-    unit: Option<usize>,
+/// What an archive document says, before it gets its archive number.
+struct DocSpec {
     category: &'static str,
     title: String,
-    on: NaiveDate,
+    date: NaiveDate,
     lines: Vec<String>,
-) {
+}
+
+fn doc(out: &mut Relocation, seq: &mut usize, project: usize, unit: Option<usize>, spec: DocSpec) {
+    let DocSpec { category, title, date: on, lines } = spec;
     *seq += 1;
     let code = &out.projects[project].code;
     let cat = match category {
@@ -634,12 +634,28 @@ fn documents_for_unit(out: &mut Relocation, seq: &mut usize, k: usize, cu: &Comp
             cu.unit_price_yuan.unwrap_or(0),
             money(cu.items.house_value)
         ));
-        doc(out, seq, k, unit, "appraisal_report", format!("分户评估报告 {no}（{owner}）"), d, lines);
+        doc(
+            out,
+            seq,
+            k,
+            unit,
+            DocSpec {
+                category: "appraisal_report", title: format!("分户评估报告 {no}（{owner}）"), date: d, lines
+            },
+        );
     }
     if let (Some(d), Some(no)) = (cu.signed_on, &cu.agreement_no) {
         let mut lines = ident.clone();
         lines.push(format!("Compensation agreement, total {}", money(cu.items.total())));
-        doc(out, seq, k, unit, "agreement", format!("房屋征收补偿协议 {no}（{owner}）"), d, lines);
+        doc(
+            out,
+            seq,
+            k,
+            unit,
+            DocSpec {
+                category: "agreement", title: format!("房屋征收补偿协议 {no}（{owner}）"), date: d, lines
+            },
+        );
     }
     if let (Some(d), Some(no)) = (cu.decision_on, &cu.decision_no) {
         let mut lines = ident.clone();
@@ -647,12 +663,26 @@ fn documents_for_unit(out: &mut Relocation, seq: &mut usize, k: usize, cu: &Comp
             "Compensation decision under {}",
             plan.decision_no.chars().filter(char::is_ascii).collect::<String>()
         ));
-        doc(out, seq, k, unit, "decision", format!("房屋征收补偿决定 {no}（{owner}）"), d, lines);
+        doc(
+            out,
+            seq,
+            k,
+            unit,
+            DocSpec {
+                category: "decision", title: format!("房屋征收补偿决定 {no}（{owner}）"), date: d, lines
+            },
+        );
     }
     if let (Some(d), true) = (cu.paid_on, matches!(cu.status, "paid" | "demolished")) {
         let mut lines = ident;
         lines.push(format!("Payment voucher, payable {}", money(cu.items.total() - cu.resettlement_value)));
-        doc(out, seq, k, unit, "payment", format!("补偿款支付凭证（{owner}）"), d, lines);
+        doc(
+            out,
+            seq,
+            k,
+            unit,
+            DocSpec { category: "payment", title: format!("补偿款支付凭证（{owner}）"), date: d, lines },
+        );
     }
 }
 
@@ -667,6 +697,12 @@ fn project_documents(out: &mut Relocation, seq: &mut usize, k: usize, plan: &Pla
         ("other", format!("评估机构选定结果公告（{}）", out.firms[k].name), out.projects[k].appointed_on),
     ];
     for (cat, title, on) in items {
-        doc(out, seq, k, None, cat, title, on, vec![format!("Area within the boundary: {area_m2} m2")]);
+        doc(
+            out,
+            seq,
+            k,
+            None,
+            DocSpec { category: cat, title, date: on, lines: vec![format!("Area within the boundary: {area_m2} m2")] },
+        );
     }
 }
