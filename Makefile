@@ -1,0 +1,39 @@
+# onemap — the two commands: `make run` and `make test`.
+SHELL := /bin/bash
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+# Build outside the clone so fresh clones (and CI) reuse the compiled dependencies.
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/onemap/target
+CARGO ?= cargo
+ONEMAP := $(CARGO_TARGET_DIR)/release/onemap
+
+.PHONY: run test lint build deps test-deps stop help
+
+help:
+	@echo "make run    install what is missing, build, migrate, load the demo county if empty, serve http://127.0.0.1:$${PORT:-8080}"
+	@echo "make test   install what the tests need and run every test"
+	@echo "make lint   rustfmt and clippy"
+	@echo "make stop   stop the embedded PostgreSQL cluster"
+
+run: deps build
+	$(ONEMAP) db migrate
+	$(ONEMAP) demo load --if-empty
+	exec $(ONEMAP) serve
+
+build:
+	$(CARGO) build --release --locked -p onemap
+
+test: test-deps
+	$(CARGO) test --workspace --locked
+
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+
+deps:
+	@scripts/install-deps.sh run
+
+test-deps:
+	@scripts/install-deps.sh test
+
+stop:
+	$(ONEMAP) db stop

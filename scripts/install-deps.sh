@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages onemap needs and that are missing. Nothing else is needed by
+# hand: the PostgreSQL + PostGIS cluster is private and started by onemap itself.
+#   scripts/install-deps.sh run    what `make run` needs
+#   scripts/install-deps.sh test   that, plus what the tests need
+set -euo pipefail
+
+want=(postgresql-15 postgresql-15-postgis-3 postgresql-contrib pkg-config ca-certificates)
+if [ "${1:-run}" = test ]; then
+    want+=(poppler-utils)
+fi
+
+missing=()
+for p in "${want[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+    sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo=sudo
+    echo "onemap: installing missing packages: ${missing[*]}"
+    $sudo apt-get update -qq
+    # Debian's postgresql package would start its own cluster on 5432; onemap does not use it.
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! command -v cargo >/dev/null; then
+    echo "error: cargo is not installed: install the Rust toolchain (rustup) and run again" >&2
+    exit 1
+fi
