@@ -13,6 +13,8 @@ pub enum ConfigError {
     Read { path: PathBuf, source: std::io::Error },
     #[error("config file {path} is not valid: {message}")]
     Parse { path: PathBuf, message: String },
+    #[error("{0}")]
+    Invalid(String),
 }
 
 /// Options shared by every subcommand. Each has an environment variable; the file
@@ -67,6 +69,22 @@ pub struct GlobalArgs {
     /// Log format: text or json [default: text]
     #[arg(long, global = true, env = "ONEMAP_LOG_FORMAT", value_name = "FORMAT")]
     pub log_format: Option<LogFormat>,
+
+    /// Lifetime of a login session, minutes [default: 480]
+    #[arg(long, global = true, env = "ONEMAP_SESSION_MINUTES", value_name = "MIN")]
+    pub session_minutes: Option<u32>,
+
+    /// Failed logins that lock an account [default: 5]
+    #[arg(long, global = true, env = "ONEMAP_LOCKOUT_FAILURES", value_name = "N")]
+    pub lockout_failures: Option<u32>,
+
+    /// How long a locked account stays locked, minutes [default: 15]
+    #[arg(long, global = true, env = "ONEMAP_LOCKOUT_MINUTES", value_name = "MIN")]
+    pub lockout_minutes: Option<u32>,
+
+    /// Audit-log retention in days; at least 183 (six months) [default: 183]
+    #[arg(long, global = true, env = "ONEMAP_AUDIT_RETENTION_DAYS", value_name = "DAYS")]
+    pub audit_retention_days: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, clap::ValueEnum)]
@@ -92,6 +110,10 @@ struct FileConfig {
     db_pool: Option<u32>,
     log: Option<String>,
     log_format: Option<LogFormat>,
+    session_minutes: Option<u32>,
+    lockout_failures: Option<u32>,
+    lockout_minutes: Option<u32>,
+    audit_retention_days: Option<u32>,
 }
 
 /// The resolved configuration every part of onemap reads.
@@ -107,6 +129,10 @@ pub struct Config {
     pub db_pool: u32,
     pub log: String,
     pub log_format: LogFormat,
+    pub session_minutes: i32,
+    pub lockout_failures: i32,
+    pub lockout_minutes: i32,
+    pub audit_retention_days: u32,
 }
 
 const DEFAULT_CONFIG_FILE: &str = "onemap.toml";
@@ -132,6 +158,20 @@ impl Config {
             db_pool: args.db_pool.or(file.db_pool).unwrap_or(32).max(2),
             log: args.log.clone().or(file.log).unwrap_or_else(|| "info,sqlx::postgres::notice=warn".into()),
             log_format: args.log_format.or(file.log_format).unwrap_or_default(),
+            session_minutes: positive(args.session_minutes.or(file.session_minutes).unwrap_or(480), "session_minutes")?,
+            lockout_failures: positive(
+                args.lockout_failures.or(file.lockout_failures).unwrap_or(5),
+                "lockout_failures",
+            )?,
+            lockout_minutes: positive(args.lockout_minutes.or(file.lockout_minutes).unwrap_or(15), "lockout_minutes")?,
+            audit_retention_days: match args.audit_retention_days.or(file.audit_retention_days).unwrap_or(183) {
+                d if d < 183 => {
+                    return Err(ConfigError::Invalid(format!(
+                        "audit_retention_days is {d}: the audit log is kept at least 183 days (six months)"
+                    )));
+                }
+                d => d,
+            },
             data_dir,
         })
     }
@@ -140,6 +180,13 @@ impl Config {
     pub fn files_dir(&self) -> PathBuf {
         self.data_dir.join("files")
     }
+}
+
+fn positive(v: u32, name: &str) -> Result<i32, ConfigError> {
+    i32::try_from(v)
+        .ok()
+        .filter(|&v| v > 0)
+        .ok_or_else(|| ConfigError::Invalid(format!("{name} must be a positive number")))
 }
 
 fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {

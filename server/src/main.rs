@@ -2,14 +2,20 @@
 //! expropriation (房屋征收与补偿).
 //!
 //! Where a request is handled: [`http::router`] merges the routes of each domain module
-//! (`health`, …); each module keeps its routes, queries (`.sql` files) and types together.
+//! (`health`, `auth`, `relocation`, `audit`, `files`); each module keeps its routes, queries
+//! (`.sql` files) and types together. `auth::authenticate` decides access for every route
+//! from the table in `auth::policy`.
 
+mod audit;
+mod auth;
 mod config;
 mod db;
 mod demo;
 mod error;
+mod files;
 mod health;
 mod http;
+mod relocation;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -43,6 +49,77 @@ enum Command {
     /// Demo data: a realistic synthetic county (温县, 410825)
     #[command(subcommand)]
     Demo(DemoCommand),
+    /// Users: add, passwd, disable, grant, list (passwords are read from standard input)
+    #[command(subcommand)]
+    User(UserCommand),
+    /// API keys for other systems: add, revoke
+    #[command(subcommand)]
+    Apikey(ApikeyCommand),
+    /// The audit log: verify the hash chain, prune past the retention
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Print every route and who may call it (the authorization matrix)
+    Routes,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user; the password is read from standard input (one line)
+    Add {
+        username: String,
+        #[arg(long, value_enum)]
+        role: auth::Role,
+        /// Appraisal firm (name or id), for appraisers
+        #[arg(long)]
+        firm: Option<String>,
+        /// Display name [default: the username]
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Set a user's password, read from standard input (one line); also unlocks the account
+    Passwd { username: String },
+    /// Disable a user and revoke their sessions
+    Disable { username: String },
+    /// Set a user's role (and firm) and optionally limit them to projects
+    Grant {
+        username: String,
+        #[arg(long, value_enum)]
+        role: auth::Role,
+        #[arg(long)]
+        firm: Option<String>,
+        /// Project code; repeat for several; none: every project the role may see
+        #[arg(long = "project")]
+        projects: Vec<String>,
+    },
+    /// List users
+    List,
+}
+
+#[derive(Subcommand)]
+enum ApikeyCommand {
+    /// Create an API key (printed once) with a role and an optional project scope
+    Add {
+        name: String,
+        #[arg(long, value_enum)]
+        role: auth::Role,
+        #[arg(long)]
+        firm: Option<String>,
+        #[arg(long = "project")]
+        projects: Vec<String>,
+        /// Days until the key expires [default: never]
+        #[arg(long)]
+        days: Option<u32>,
+    },
+    /// Revoke an API key
+    Revoke { name: String },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Walk the hash chain; print the first broken link and exit non-zero if any
+    Verify,
+    /// Remove rows older than the retention (ONEMAP_AUDIT_RETENTION_DAYS), keeping a checkpoint
+    Prune,
 }
 
 #[derive(Subcommand)]
@@ -93,15 +170,34 @@ enum CliError {
     Serve(#[from] http::ServeError),
     #[error(transparent)]
     Demo(#[from] demo::DemoError),
+    #[error(transparent)]
+    Admin(#[from] auth::admin::AdminError),
+    #[error("{0}")]
+    Message(String),
+}
+
+/// One line from standard input (a password), without its line end.
+fn read_secret() -> Result<String, CliError> {
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| CliError::Message(format!("cannot read the password from standard input: {e}")))?;
+    let line = line.trim_end_matches(['\r', '\n']).to_owned();
+    if line.is_empty() {
+        return Err(CliError::Message("no password on standard input".into()));
+    }
+    Ok(line)
 }
 
 async fn run(command: Command, config: Config) -> Result<(), CliError> {
     match command {
         Command::Serve => {
-            let pool = db::connect(&config, config.db_pool).await?;
-            db::migrate(&pool).await?;
-            let state = http::AppState { pool, config: Arc::new(config), started: Instant::now() };
-            http::serve(state).await?;
+            let owner = db::connect(&config, 2).await?;
+            db::migrate(&owner).await?;
+            let pool = db::connect_app(&config, &owner, config.db_pool).await?;
+            let (audit, writer) = audit::AuditLog::start(pool.clone());
+            let state = http::AppState { pool, config: Arc::new(config), started: Instant::now(), audit };
+            http::serve(state, writer).await?;
         }
         Command::Db(DbCommand::Migrate) => {
             let pool = db::connect(&config, 2).await?;
@@ -128,6 +224,90 @@ async fn run(command: Command, config: Config) -> Result<(), CliError> {
             Some(port) => println!("running on 127.0.0.1:{port}"),
             None => println!("not running"),
         },
+        Command::User(cmd) => {
+            let pool = db::connect(&config, 2).await?;
+            db::migrate(&pool).await?;
+            match cmd {
+                UserCommand::Add { username, role, firm, name } => {
+                    let password = read_secret()?;
+                    auth::admin::add_user(
+                        &pool,
+                        &username,
+                        name.as_deref().unwrap_or(&username),
+                        role,
+                        firm.as_deref(),
+                        &password,
+                    )
+                    .await?;
+                    println!("user {username} added ({})", role.as_str());
+                }
+                UserCommand::Passwd { username } => {
+                    let password = read_secret()?;
+                    auth::admin::set_password(&pool, &username, &password).await?;
+                    println!("password of {username} changed");
+                }
+                UserCommand::Disable { username } => {
+                    auth::admin::disable(&pool, &username).await?;
+                    println!("user {username} disabled, sessions revoked");
+                }
+                UserCommand::Grant { username, role, firm, projects } => {
+                    auth::admin::grant(&pool, &username, role, firm.as_deref(), &projects).await?;
+                    println!("user {username} is now {}", role.as_str());
+                }
+                UserCommand::List => {
+                    for line in auth::admin::list(&pool).await? {
+                        println!("{line}");
+                    }
+                }
+            }
+        }
+        Command::Apikey(cmd) => {
+            let pool = db::connect(&config, 2).await?;
+            db::migrate(&pool).await?;
+            match cmd {
+                ApikeyCommand::Add { name, role, firm, projects, days } => {
+                    let key = auth::admin::add_api_key(&pool, &name, role, firm.as_deref(), &projects, days).await?;
+                    println!("{key}");
+                }
+                ApikeyCommand::Revoke { name } => {
+                    auth::admin::revoke_api_key(&pool, &name).await?;
+                    println!("API key {name} revoked");
+                }
+            }
+        }
+        Command::Routes => {
+            for (method, path) in http::route_list() {
+                let access = match auth::policy::rule(&method, path) {
+                    Some(auth::policy::Access::Public) => "public".to_owned(),
+                    Some(auth::policy::Access::Authenticated) => "authenticated".to_owned(),
+                    Some(auth::policy::Access::Roles(r)) => r.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(","),
+                    None => "NO RULE".to_owned(),
+                };
+                println!("{method}\t{path}\t{access}");
+            }
+        }
+        Command::Audit(AuditCommand::Verify) => {
+            let pool = db::connect(&config, 2).await?;
+            db::migrate(&pool).await?;
+            match audit::verify(&pool).await.map_err(db::DbError::from)? {
+                audit::Verdict::Intact { rows, from_checkpoint } => {
+                    let from =
+                        from_checkpoint.map(|c| format!(" (from the checkpoint after row {c})")).unwrap_or_default();
+                    println!("audit log intact: {rows} rows verified{from}");
+                }
+                audit::Verdict::Broken { rows_checked, problem } => {
+                    return Err(CliError::Message(format!(
+                        "audit log broken: {problem} ({rows_checked} rows verified before it)"
+                    )));
+                }
+            }
+        }
+        Command::Audit(AuditCommand::Prune) => {
+            let pool = db::connect(&config, 2).await?;
+            db::migrate(&pool).await?;
+            let removed = audit::prune(&pool, config.audit_retention_days).await.map_err(db::DbError::from)?;
+            println!("pruned {removed} audit rows older than {} days", config.audit_retention_days);
+        }
         Command::Demo(DemoCommand::Load(args)) => {
             let pool = db::connect(&config, 4).await?;
             db::migrate(&pool).await?;

@@ -3,56 +3,8 @@
 mod common;
 
 use std::net::TcpListener;
-use std::process::{Child, Stdio};
-use std::time::{Duration, Instant};
 
-use common::{Env, assert_one_error_line, free_port};
-
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Server {
-    async fn start(env: &Env) -> Self {
-        let port = free_port();
-        let child = env
-            .cmd()
-            .env("PORT", port.to_string())
-            .env("ONEMAP_LOG", "info")
-            .arg("serve")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let base = format!("http://127.0.0.1:{port}");
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while reqwest::get(format!("{base}/health")).await.is_err() {
-            assert!(Instant::now() < deadline, "server did not come up");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        Self { child, base }
-    }
-
-    fn terminate(&mut self) -> std::process::ExitStatus {
-        nix::sys::signal::kill(nix::unistd::Pid::from_raw(self.child.id() as i32), nix::sys::signal::Signal::SIGTERM)
-            .unwrap();
-        let deadline = Instant::now() + Duration::from_secs(15);
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status;
-            }
-            assert!(Instant::now() < deadline, "server did not stop on SIGTERM");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-    }
-}
+use common::{Env, Server, assert_one_error_line};
 
 #[tokio::test]
 async fn serves_health_version_and_stats_then_stops_on_sigterm() {

@@ -149,3 +149,43 @@ pub async fn schema_version(pool: &PgPool) -> Result<Option<i64>, sqlx::Error> {
     }
     sqlx::query_scalar("SELECT max(version) FROM _sqlx_migrations WHERE success").fetch_one(pool).await
 }
+
+/// The pool the server runs with. With the embedded cluster that is the `onemap_app` role,
+/// which may not UPDATE, DELETE or TRUNCATE the audit log; its password is generated once and
+/// kept in `<data-dir>/pg.app-password`. With DATABASE_URL it is that URL's role: give it the
+/// same grants as `onemap_app` (see the auth migration) in production.
+pub async fn connect_app(config: &Config, owner: &PgPool, max_connections: u32) -> Result<PgPool, DbError> {
+    if config.database_url.is_some() {
+        return Ok(owner.clone());
+    }
+    let file = config.data_dir.join("pg.app-password");
+    let password = match std::fs::read_to_string(&file) {
+        Ok(p) if !p.trim().is_empty() => p.trim().to_owned(),
+        _ => {
+            use rand::Rng;
+            let p: String = rand::rng().sample_iter(&rand::distr::Alphanumeric).take(32).map(char::from).collect();
+            use std::io::Write;
+            use std::os::unix::fs::OpenOptionsExt;
+            let mut f = std::fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .mode(0o600)
+                .open(&file)
+                .map_err(|e| DbError::Embedded(EmbeddedError::Io(e)))?;
+            f.write_all(p.as_bytes()).map_err(|e| DbError::Embedded(EmbeddedError::Io(e)))?;
+            p
+        }
+    };
+    // The password is ours (alphanumeric), not user input; ALTER ROLE takes no parameters.
+    sqlx::query(&format!("ALTER ROLE onemap_app LOGIN PASSWORD '{password}'")).execute(owner).await?;
+    let url = resolve_url(config).await?;
+    let o = options(&url)?.username("onemap_app").password(&password);
+    PgPoolOptions::new()
+        .max_connections(max_connections)
+        .min_connections(1)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect_with(o.clone())
+        .await
+        .map_err(|e| connect_error(&o, e))
+}

@@ -67,6 +67,8 @@ pub enum DemoError {
     Boundary(String),
     #[error("cannot encode {what}: {message}")]
     Encode { what: &'static str, message: String },
+    #[error("cannot create the demo users: {0}")]
+    Users(#[from] crate::auth::admin::AdminError),
 }
 
 fn step(started: &Instant, what: &str) {
@@ -180,10 +182,15 @@ async fn load_inner(pool: &PgPool, args: &LoadArgs, incoming: &Path, started: &I
         "county": COUNTY_CODE, "gk_srid": GK_SRID,
     });
     sqlx::query("INSERT INTO dataset_info (key, value) VALUES ('demo', $1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()")
-        .bind(info)
+        .bind(&info)
         .execute(&mut *tx)
         .await?;
     sqlx::query(include_str!("reset_identities.sql")).execute(&mut *tx).await?;
+    let firm_of = |k: usize| relocation.firms[relocation.projects[k].firm].id;
+    crate::auth::admin::add_demo_users(&mut tx, firm_of(0), firm_of(1)).await?;
+    step(started, "demo users created");
+    let event = crate::audit::AuditEvent::new("cli:demo", "admin", "demo_load", COUNTY_CODE, "success").details(info);
+    crate::audit::append(&mut tx, &[event]).await?;
     tx.commit().await?;
     Ok(format!(
         "loaded the demo county {COUNTY_NAME} (seed {seed}): {} parcels, {} buildings, {} house units, {} compensation units, {} photos",

@@ -1,16 +1,19 @@
 //! Liveness and inventory: `GET /health`, `GET /api/version`, `GET /api/stats`.
 
+use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::http::{Method, StatusCode};
 use serde::Serialize;
 
 use crate::error::ApiError;
-use crate::http::AppState;
+use crate::http::{AppState, Routes};
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/health", get(health)).route("/api/version", get(version)).route("/api/stats", get(stats))
+pub fn routes() -> Routes {
+    Routes::new().route(Method::GET, "/health", health).route(Method::GET, "/api/version", version).route(
+        Method::GET,
+        "/api/stats",
+        stats,
+    )
 }
 
 #[derive(Serialize)]

@@ -1,0 +1,358 @@
+//! The audit log (审计日志): every write, every login and every read of personal data, in the
+//! table `audit_log`. Append-only (a trigger refuses UPDATE, DELETE and TRUNCATE; the server's
+//! database role has no such privileges) and hash-chained: each row stores
+//! SHA-256(previous row's hash ‖ canonical content of this row), so `onemap audit verify`
+//! finds any row that was altered or removed. Pruning past the retention keeps a checkpoint
+//! (the last pruned row's id and hash) where verification resumes.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::Method;
+use chrono::{DateTime, SubsecRound, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use sqlx::{Acquire, PgConnection, PgPool};
+use tokio::sync::mpsc;
+
+use crate::error::{ApiError, ApiQuery};
+use crate::http::{AppState, Routes};
+
+/// One audited fact.
+#[derive(Debug, Clone)]
+pub struct AuditEvent {
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    pub role: String,
+    pub action: String,
+    pub target: String,
+    pub outcome: String,
+    pub request_id: Option<String>,
+    pub client_addr: Option<String>,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+    pub details: Option<serde_json::Value>,
+}
+
+impl AuditEvent {
+    /// A new event, stamped now; request id and client address come from the current request.
+    pub fn new(actor: &str, role: &str, action: &str, target: &str, outcome: &str) -> Self {
+        let (request_id, client_addr) = crate::auth::middleware_context().unwrap_or((None, None));
+        Self {
+            at: Utc::now().trunc_subsecs(6),
+            actor: actor.into(),
+            role: role.into(),
+            action: action.into(),
+            target: target.into(),
+            outcome: outcome.into(),
+            request_id,
+            client_addr,
+            before: None,
+            after: None,
+            details: None,
+        }
+    }
+    pub fn client(mut self, addr: &str) -> Self {
+        self.client_addr = Some(addr.into());
+        self
+    }
+    pub fn request_id(mut self, id: Option<&str>) -> Self {
+        if id.is_some() {
+            self.request_id = id.map(str::to_owned);
+        }
+        self
+    }
+    pub fn details(mut self, v: serde_json::Value) -> Self {
+        self.details = Some(v);
+        self
+    }
+    pub fn change(mut self, before: Option<serde_json::Value>, after: Option<serde_json::Value>) -> Self {
+        self.before = before;
+        self.after = after;
+        self
+    }
+}
+
+/// The canonical content of a row, as hashed: fixed field order, UTC time in microseconds,
+/// JSON values with sorted keys.
+fn canonical(id: i64, e: &AuditEvent) -> String {
+    serde_json::json!([
+        id,
+        e.at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+        e.actor,
+        e.role,
+        e.action,
+        e.target,
+        e.outcome,
+        e.request_id,
+        e.client_addr,
+        e.before,
+        e.after,
+        e.details,
+    ])
+    .to_string()
+}
+
+pub fn digest(prev: &[u8], id: i64, e: &AuditEvent) -> Vec<u8> {
+    let mut h = Sha256::new();
+    h.update(prev);
+    h.update(canonical(id, e).as_bytes());
+    h.finalize().to_vec()
+}
+
+const GENESIS: [u8; 32] = [0; 32];
+
+/// The chain's head: the last row, or the last checkpoint when every row was pruned.
+async fn head(conn: &mut PgConnection) -> sqlx::Result<(i64, Vec<u8>)> {
+    let last: Option<(i64, Vec<u8>)> =
+        sqlx::query_as("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetch_optional(&mut *conn).await?;
+    if let Some(h) = last {
+        return Ok(h);
+    }
+    let cp: Option<(i64, Vec<u8>)> =
+        sqlx::query_as("SELECT through_id, through_hash FROM audit_checkpoints ORDER BY through_id DESC LIMIT 1")
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(cp.unwrap_or((0, GENESIS.to_vec())))
+}
+
+/// Appends events in the caller's transaction (so a write and its audit row commit together).
+/// An advisory lock serialises appenders so the chain never forks.
+pub async fn append(conn: &mut PgConnection, events: &[AuditEvent]) -> sqlx::Result<()> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtext('onemap.audit_log'))").execute(&mut *conn).await?;
+    let (mut id, mut prev) = head(conn).await?;
+    for e in events {
+        id += 1;
+        let hash = digest(&prev, id, e);
+        sqlx::query(include_str!("insert.sql"))
+            .bind(id)
+            .bind(e.at)
+            .bind(&e.actor)
+            .bind(&e.role)
+            .bind(&e.action)
+            .bind(&e.target)
+            .bind(&e.outcome)
+            .bind(&e.request_id)
+            .bind(&e.client_addr)
+            .bind(&e.before)
+            .bind(&e.after)
+            .bind(&e.details)
+            .bind(&prev)
+            .bind(&hash)
+            .execute(&mut *conn)
+            .await?;
+        prev = hash;
+    }
+    Ok(())
+}
+
+/// Appends events in a transaction of their own.
+pub async fn append_now(pool: &PgPool, events: &[AuditEvent]) -> sqlx::Result<()> {
+    let mut conn = pool.acquire().await?;
+    let mut tx = conn.begin().await?;
+    append(&mut tx, events).await?;
+    tx.commit().await
+}
+
+/// The server's audit writer: events are queued and written in batches by one task, so that
+/// reads (logins, personal-data reads) do not wait on the chain's lock.
+#[derive(Clone)]
+pub struct AuditLog {
+    tx: mpsc::Sender<AuditEvent>,
+}
+
+impl AuditLog {
+    pub fn start(pool: PgPool) -> (Self, tokio::task::JoinHandle<()>) {
+        let (tx, mut rx) = mpsc::channel::<AuditEvent>(10_000);
+        let task = tokio::spawn(async move {
+            let mut batch = Vec::new();
+            while rx.recv_many(&mut batch, 500).await > 0 {
+                let mut tries = 0;
+                while let Err(e) = append_now(&pool, &batch).await {
+                    tries += 1;
+                    tracing::error!(error = %e, events = batch.len(), "audit log write failed");
+                    if tries >= 5 {
+                        tracing::error!(events = ?batch, "audit events dropped after 5 attempts");
+                        break;
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(200 * tries)).await;
+                }
+                batch.clear();
+            }
+        });
+        (Self { tx }, task)
+    }
+
+    pub async fn record(&self, event: AuditEvent) {
+        if self.tx.send(event).await.is_err() {
+            tracing::error!("audit writer has stopped; event lost");
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    at: DateTime<Utc>,
+    actor: String,
+    role: String,
+    action: String,
+    target: String,
+    outcome: String,
+    request_id: Option<String>,
+    client_addr: Option<String>,
+    before: Option<serde_json::Value>,
+    after: Option<serde_json::Value>,
+    details: Option<serde_json::Value>,
+    prev_hash: Vec<u8>,
+    hash: Vec<u8>,
+}
+
+impl Row {
+    fn event(&self) -> AuditEvent {
+        AuditEvent {
+            at: self.at,
+            actor: self.actor.clone(),
+            role: self.role.clone(),
+            action: self.action.clone(),
+            target: self.target.clone(),
+            outcome: self.outcome.clone(),
+            request_id: self.request_id.clone(),
+            client_addr: self.client_addr.clone(),
+            before: self.before.clone(),
+            after: self.after.clone(),
+            details: self.details.clone(),
+        }
+    }
+}
+
+/// Result of walking the chain.
+#[derive(Debug)]
+pub enum Verdict {
+    Intact { rows: u64, from_checkpoint: Option<i64> },
+    Broken { rows_checked: u64, problem: String },
+}
+
+/// Walks the whole chain and reports the first broken link.
+pub async fn verify(pool: &PgPool) -> sqlx::Result<Verdict> {
+    let mut conn = pool.acquire().await?;
+    let cp: Option<(i64, Vec<u8>)> =
+        sqlx::query_as("SELECT through_id, through_hash FROM audit_checkpoints ORDER BY through_id DESC LIMIT 1")
+            .fetch_optional(&mut *conn)
+            .await?;
+    let from_checkpoint = cp.as_ref().map(|c| c.0);
+    let (mut last_id, mut prev) = cp.unwrap_or((0, GENESIS.to_vec()));
+    let mut checked = 0u64;
+    loop {
+        let rows: Vec<Row> = sqlx::query_as("SELECT * FROM audit_log WHERE id > $1 ORDER BY id LIMIT 5000")
+            .bind(last_id)
+            .fetch_all(&mut *conn)
+            .await?;
+        if rows.is_empty() {
+            return Ok(Verdict::Intact { rows: checked, from_checkpoint });
+        }
+        for r in rows {
+            let broken = |problem: String| Ok(Verdict::Broken { rows_checked: checked, problem });
+            if r.id != last_id + 1 {
+                return broken(format!("rows {}–{} are missing (removed) before row {}", last_id + 1, r.id - 1, r.id));
+            }
+            if r.prev_hash != prev {
+                return broken(format!("row {} does not link to row {} (its previous hash differs)", r.id, last_id));
+            }
+            if digest(&prev, r.id, &r.event()) != r.hash {
+                return broken(format!("row {} was altered: its content does not match its hash", r.id));
+            }
+            checked += 1;
+            last_id = r.id;
+            prev = r.hash;
+        }
+    }
+}
+
+/// Removes rows older than `retention_days`, keeping a checkpoint; returns the rows removed.
+pub async fn prune(pool: &PgPool, retention_days: u32) -> sqlx::Result<u64> {
+    let mut conn = pool.acquire().await?;
+    let mut tx = conn.begin().await?;
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtext('onemap.audit_log'))").execute(&mut *tx).await?;
+    let interval = format!("{retention_days} days");
+    sqlx::query("SELECT set_config('onemap.audit_prune', $1, true)").bind(&interval).execute(&mut *tx).await?;
+    // A prefix of the chain: every row before the first one inside the retention.
+    let through: Option<(i64, Vec<u8>)> =
+        sqlx::query_as(include_str!("prune_through.sql")).bind(&interval).fetch_optional(&mut *tx).await?;
+    let Some((through_id, through_hash)) = through else {
+        return Ok(0);
+    };
+    let removed =
+        sqlx::query("DELETE FROM audit_log WHERE id <= $1").bind(through_id).execute(&mut *tx).await?.rows_affected();
+    sqlx::query("INSERT INTO audit_checkpoints (through_id, through_hash, rows_pruned, retention) VALUES ($1, $2, $3, $4::interval)")
+        .bind(through_id)
+        .bind(&through_hash)
+        .bind(removed as i64)
+        .bind(&interval)
+        .execute(&mut *tx)
+        .await?;
+    let event = AuditEvent::new("cli:audit", "admin", "audit_prune", "audit_log", "success")
+        .details(serde_json::json!({ "through_id": through_id, "rows": removed, "retention_days": retention_days }));
+    append(&mut tx, &[event]).await?;
+    tx.commit().await?;
+    Ok(removed)
+}
+
+pub fn routes() -> Routes {
+    Routes::new().route(Method::GET, "/api/audit", list)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Filter {
+    actor: Option<String>,
+    action: Option<String>,
+    outcome: Option<String>,
+    from: Option<DateTime<Utc>>,
+    to: Option<DateTime<Utc>>,
+    /// Rows with an id below this (the `next_cursor` of the previous page).
+    cursor: Option<i64>,
+    limit: Option<i64>,
+}
+
+#[derive(Serialize, sqlx::FromRow)]
+struct Entry {
+    id: i64,
+    at: DateTime<Utc>,
+    actor: String,
+    role: String,
+    action: String,
+    target: String,
+    outcome: String,
+    request_id: Option<String>,
+    client_addr: Option<String>,
+    before: Option<serde_json::Value>,
+    after: Option<serde_json::Value>,
+    details: Option<serde_json::Value>,
+    hash: String,
+}
+
+#[derive(Serialize)]
+struct Page {
+    entries: Vec<Entry>,
+    next_cursor: Option<i64>,
+}
+
+/// `GET /api/audit`: newest first, filtered, keyset-paginated.
+async fn list(State(state): State<AppState>, ApiQuery(f): ApiQuery<Filter>) -> Result<Json<Page>, ApiError> {
+    let limit = f.limit.unwrap_or(100).clamp(1, 1000);
+    let entries: Vec<Entry> = sqlx::query_as(include_str!("list.sql"))
+        .bind(f.actor)
+        .bind(f.action)
+        .bind(f.outcome)
+        .bind(f.from)
+        .bind(f.to)
+        .bind(f.cursor)
+        .bind(limit)
+        .fetch_all(&state.pool)
+        .await?;
+    let next_cursor = (entries.len() as i64 == limit).then(|| entries.last().map(|e| e.id)).flatten();
+    Ok(Json(Page { entries, next_cursor }))
+}

@@ -1,0 +1,301 @@
+//! Authentication and authorization of every routed request, in one middleware: resolve the
+//! caller, apply the route's rule, check CSRF for cookie sessions, then run the handler inside
+//! a request context that the masking layer and the audit log read.
+
+use std::collections::HashSet;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
+use axum::http::header::{AUTHORIZATION, COOKIE};
+use axum::http::{HeaderMap, Method};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use sqlx::PgPool;
+
+use super::{AuthError, CSRF_HEADER, Principal, Role, SESSION_COOKIE, policy, secret_hash};
+use crate::audit::AuditEvent;
+use crate::error::ApiError;
+use crate::http::AppState;
+
+/// The client's address, for the audit log.
+#[derive(Debug, Clone)]
+pub struct ClientAddr(pub String);
+
+/// What the masking layer and the audit log need to know about the current request.
+pub struct RequestContext {
+    pub principal: Principal,
+    pub request_id: Option<String>,
+    pub client_addr: Option<String>,
+    /// Personal data fields served unmasked / masked in this response.
+    pub personal_unmasked: AtomicUsize,
+    pub personal_masked: AtomicUsize,
+}
+
+tokio::task_local! {
+    static CONTEXT: RequestContext;
+}
+
+/// Runs `f` with the current request's context, if there is one.
+pub fn with_context<R>(f: impl FnOnce(&RequestContext) -> R) -> Option<R> {
+    CONTEXT.try_with(f).ok()
+}
+
+pub async fn authenticate(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let client = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".into());
+    let request_id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let path = req.extensions().get::<MatchedPath>().map(|m| m.as_str().to_owned()).unwrap_or_default();
+    let method = req.method().clone();
+    let headers = req.headers().clone();
+    let uri_path = req.uri().path().to_owned();
+
+    let outcome = async {
+        let (principal, csrf) = resolve(&state, &headers).await?;
+        policy::decide(&method, &path, &principal)?;
+        let unsafe_method = !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS);
+        if principal.via_cookie && unsafe_method {
+            let sent = headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
+            if sent.is_none() || sent != csrf.as_deref() {
+                return Err(AuthError::Csrf);
+            }
+        }
+        Ok::<_, AuthError>(principal)
+    }
+    .await;
+    let principal = match outcome {
+        Ok(p) => p,
+        Err(e) => {
+            if matches!(
+                e,
+                AuthError::Forbidden(_) | AuthError::Csrf | AuthError::UnknownToken | AuthError::MalformedToken
+            ) {
+                let actor = resolve(&state, &headers).await.map(|(p, _)| p.actor).unwrap_or_else(|_| "unknown".into());
+                state
+                    .audit
+                    .record(
+                        AuditEvent::new(&actor, "-", "access_denied", &format!("{method} {uri_path}"), "failure")
+                            .client(&client)
+                            .request_id(request_id.as_deref())
+                            .details(serde_json::json!({ "reason": e.to_string() })),
+                    )
+                    .await;
+            }
+            return ApiError::from(e).into_response();
+        }
+    };
+    req.extensions_mut().insert(principal.clone());
+    req.extensions_mut().insert(ClientAddr(client.clone()));
+    let context = RequestContext {
+        principal: principal.clone(),
+        request_id: request_id.clone(),
+        client_addr: Some(client.clone()),
+        personal_unmasked: AtomicUsize::new(0),
+        personal_masked: AtomicUsize::new(0),
+    };
+    let target = req.uri().to_string();
+    let (response, unmasked, masked) = CONTEXT
+        .scope(context, async move {
+            let response = next.run(req).await;
+            let counts = with_context(|c| {
+                (c.personal_unmasked.load(Ordering::Relaxed), c.personal_masked.load(Ordering::Relaxed))
+            });
+            let (u, m) = counts.unwrap_or((0, 0));
+            (response, u, m)
+        })
+        .await;
+    // Every read that served personal data is audited (the masking layer counted the fields).
+    if unmasked + masked > 0 {
+        state
+            .audit
+            .record(
+                AuditEvent::new(&principal.actor, principal.role.as_str(), "read_personal_data", &target, "success")
+                    .client(&client)
+                    .request_id(request_id.as_deref())
+                    .details(serde_json::json!({ "unmasked_fields": unmasked, "masked_fields": masked })),
+            )
+            .await;
+    }
+    response
+}
+
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    id: i64,
+    user_id: i64,
+    csrf_token: String,
+    expires_at: DateTime<Utc>,
+    revoked: bool,
+    username: String,
+    role: String,
+    appraisal_firm_id: Option<i64>,
+    disabled: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct KeyRow {
+    name: String,
+    role: String,
+    appraisal_firm_id: Option<i64>,
+    project_ids: Vec<i64>,
+    expired: bool,
+    revoked: bool,
+}
+
+fn cookie_token(headers: &HeaderMap) -> Option<String> {
+    headers.get_all(COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|kv| {
+        let (k, v) = kv.trim().split_once('=')?;
+        (k == SESSION_COOKIE && !v.is_empty()).then(|| v.to_owned())
+    })
+}
+
+fn well_formed(token: &str, prefix: &str) -> bool {
+    token.strip_prefix(prefix).is_some_and(|rest| rest.len() == 64 && rest.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// The caller and, for sessions, the CSRF token.
+async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<(Principal, Option<String>), AuthError> {
+    let (token, via_cookie) = match headers.get(AUTHORIZATION) {
+        Some(v) => {
+            let v = v.to_str().map_err(|_| AuthError::MalformedToken)?;
+            let token = v.strip_prefix("Bearer ").ok_or(AuthError::MalformedToken)?.trim().to_owned();
+            (token, false)
+        }
+        None => match cookie_token(headers) {
+            Some(t) => (t, true),
+            None => return Ok((Principal::anonymous(), None)),
+        },
+    };
+    if well_formed(&token, "om_") {
+        let row: Option<SessionRow> = sqlx::query_as(include_str!("sql/session.sql"))
+            .bind(secret_hash(&token))
+            .fetch_optional(&state.pool)
+            .await?;
+        let s = row.ok_or(AuthError::UnknownToken)?;
+        if s.revoked || s.disabled {
+            return Err(AuthError::UnknownToken);
+        }
+        if s.expires_at <= Utc::now() {
+            return Err(AuthError::ExpiredToken);
+        }
+        let role = Role::parse(&s.role).unwrap_or(Role::Public);
+        let projects = project_scope(&state.pool, role, s.appraisal_firm_id, Some(s.user_id), &[]).await?;
+        let principal = Principal {
+            actor: format!("user:{}", s.username),
+            role,
+            user_id: Some(s.user_id),
+            session_id: Some(s.id),
+            appraisal_firm_id: s.appraisal_firm_id,
+            projects,
+            via_cookie,
+        };
+        Ok((principal, Some(s.csrf_token)))
+    } else if well_formed(&token, "ok_") && !via_cookie {
+        let hash = secret_hash(&token);
+        let row: Option<KeyRow> =
+            sqlx::query_as(include_str!("sql/api_key_lookup.sql")).bind(&hash).fetch_optional(&state.pool).await?;
+        let k = row.ok_or(AuthError::UnknownToken)?;
+        if k.revoked {
+            return Err(AuthError::UnknownToken);
+        }
+        if k.expired {
+            return Err(AuthError::ExpiredToken);
+        }
+        sqlx::query(include_str!("sql/api_key.sql")).bind(&hash).execute(&state.pool).await?;
+        let role = Role::parse(&k.role).unwrap_or(Role::Public);
+        let projects = project_scope(&state.pool, role, k.appraisal_firm_id, None, &k.project_ids).await?;
+        let principal = Principal {
+            actor: format!("apikey:{}", k.name),
+            role,
+            user_id: None,
+            session_id: None,
+            appraisal_firm_id: k.appraisal_firm_id,
+            projects,
+            via_cookie: false,
+        };
+        Ok((principal, None))
+    } else {
+        Err(AuthError::MalformedToken)
+    }
+}
+
+/// Projects a caller may see. None: all of them.
+pub async fn project_scope(
+    pool: &PgPool,
+    role: Role,
+    firm: Option<i64>,
+    user_id: Option<i64>,
+    key_projects: &[i64],
+) -> Result<Option<HashSet<i64>>, AuthError> {
+    if role == Role::Public {
+        return Ok(Some(HashSet::new()));
+    }
+    let (firm_projects, granted): (Option<Vec<i64>>, Vec<i64>) = sqlx::query_as(include_str!("sql/scope.sql"))
+        .bind(role == Role::Appraiser)
+        .bind(firm.unwrap_or(-1))
+        .bind(user_id.unwrap_or(-1))
+        .fetch_one(pool)
+        .await?;
+    let explicit: HashSet<i64> = granted.into_iter().chain(key_projects.iter().copied()).collect();
+    Ok(match (firm_projects, explicit.is_empty()) {
+        (Some(firm), true) => Some(firm.into_iter().collect()),
+        (Some(firm), false) => Some(firm.into_iter().filter(|p| explicit.contains(p)).collect()),
+        (None, true) => None,
+        (None, false) => Some(explicit),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::mask::{Amount, IdNumber, PersonName};
+
+    fn context(role: Role, projects: Option<HashSet<i64>>) -> RequestContext {
+        let mut principal = Principal::anonymous();
+        principal.role = role;
+        principal.projects = projects;
+        RequestContext {
+            principal,
+            request_id: None,
+            client_addr: None,
+            personal_unmasked: AtomicUsize::new(0),
+            personal_masked: AtomicUsize::new(0),
+        }
+    }
+
+    async fn render(role: Role, projects: Option<HashSet<i64>>) -> (String, usize, usize) {
+        CONTEXT
+            .scope(context(role, projects), async {
+                let v = serde_json::json!([
+                    PersonName("张小三".into()),
+                    IdNumber("410825199001011234".into()),
+                    Amount { project_id: 1, yuan: 1.5 },
+                ]);
+                let counts = with_context(|c| {
+                    (c.personal_unmasked.load(Ordering::Relaxed), c.personal_masked.load(Ordering::Relaxed))
+                });
+                let (u, m) = counts.unwrap_or_default();
+                (v.to_string(), u, m)
+            })
+            .await
+    }
+
+    #[tokio::test]
+    async fn masking_follows_the_callers_role() {
+        assert_eq!(
+            render(Role::Public, Some(HashSet::new())).await,
+            (r#"["张*三","410825********1234",null]"#.into(), 0, 2)
+        );
+        assert_eq!(render(Role::Officer, None).await, (r#"["张小三","410825199001011234",1.5]"#.into(), 2, 0));
+        assert_eq!(render(Role::Clerk, None).await.0, r#"["张小三","410825199001011234",1.5]"#);
+        assert_eq!(render(Role::Auditor, None).await.0, r#"["张小三","410825199001011234",1.5]"#);
+        assert_eq!(render(Role::Surveyor, None).await.0, r#"["张小三","410825********1234",1.5]"#);
+        // Appraisers: amounts only of their firm's projects.
+        assert_eq!(render(Role::Appraiser, Some([1].into())).await.0, r#"["张小三","410825********1234",1.5]"#);
+        assert_eq!(render(Role::Appraiser, Some([2].into())).await.0, r#"["张小三","410825********1234",null]"#);
+    }
+}

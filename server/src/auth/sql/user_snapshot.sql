@@ -1,0 +1,6 @@
+-- A user's state for the audit log (never the password hash).
+SELECT jsonb_build_object('username', username, 'display_name', display_name, 'role', role,
+       'appraisal_firm_id', appraisal_firm_id, 'disabled', disabled, 'locked_until', locked_until,
+       'password_changed_at', password_changed_at,
+       'projects', (SELECT coalesce(jsonb_agg(project_id ORDER BY project_id), '[]') FROM user_projects WHERE user_id = users.id))
+FROM users WHERE username = $1
