@@ -83,16 +83,24 @@ enum UserCommand {
     /// Set a user's role (and firm) and optionally limit them to projects
     Grant {
         username: String,
-        #[arg(long, value_enum)]
-        role: auth::Role,
-        #[arg(long)]
-        firm: Option<String>,
-        /// Project code; repeat for several; none: every project the role may see
-        #[arg(long = "project")]
-        projects: Vec<String>,
+        #[command(flatten)]
+        access: AccessArgs,
     },
     /// List users
     List,
+}
+
+/// What a user or API key may do: a role, the firm of an appraiser, an optional project scope.
+#[derive(clap::Args)]
+struct AccessArgs {
+    #[arg(long, value_enum)]
+    role: auth::Role,
+    /// Appraisal firm (name or id), for appraisers
+    #[arg(long)]
+    firm: Option<String>,
+    /// Project code; repeat for several; none: every project the role may see
+    #[arg(long = "project")]
+    projects: Vec<String>,
 }
 
 #[derive(Subcommand)]
@@ -100,12 +108,8 @@ enum ApikeyCommand {
     /// Create an API key (printed once) with a role and an optional project scope
     Add {
         name: String,
-        #[arg(long, value_enum)]
-        role: auth::Role,
-        #[arg(long)]
-        firm: Option<String>,
-        #[arg(long = "project")]
-        projects: Vec<String>,
+        #[command(flatten)]
+        access: AccessArgs,
         /// Days until the key expires [default: never]
         #[arg(long)]
         days: Option<u32>,
@@ -250,9 +254,9 @@ async fn run(command: Command, config: Config) -> Result<(), CliError> {
                     auth::admin::disable(&pool, &username).await?;
                     println!("user {username} disabled, sessions revoked");
                 }
-                UserCommand::Grant { username, role, firm, projects } => {
-                    auth::admin::grant(&pool, &username, role, firm.as_deref(), &projects).await?;
-                    println!("user {username} is now {}", role.as_str());
+                UserCommand::Grant { username, access } => {
+                    auth::admin::grant(&pool, &username, access.role, access.firm.as_deref(), &access.projects).await?;
+                    println!("user {username} is now {}", access.role.as_str());
                 }
                 UserCommand::List => {
                     for line in auth::admin::list(&pool).await? {
@@ -265,8 +269,16 @@ async fn run(command: Command, config: Config) -> Result<(), CliError> {
             let pool = db::connect(&config, 2).await?;
             db::migrate(&pool).await?;
             match cmd {
-                ApikeyCommand::Add { name, role, firm, projects, days } => {
-                    let key = auth::admin::add_api_key(&pool, &name, role, firm.as_deref(), &projects, days).await?;
+                ApikeyCommand::Add { name, access, days } => {
+                    let key = auth::admin::add_api_key(
+                        &pool,
+                        &name,
+                        access.role,
+                        access.firm.as_deref(),
+                        &access.projects,
+                        days,
+                    )
+                    .await?;
                     println!("{key}");
                 }
                 ApikeyCommand::Revoke { name } => {

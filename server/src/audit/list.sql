@@ -1,5 +1,5 @@
 SELECT id, at, actor, role, action, target, outcome, request_id, client_addr, before, after, details,
-       encode(hash, 'hex') AS hash
+       prev_hash, hash
 FROM audit_log
 WHERE ($1::text IS NULL OR actor = $1)
   AND ($2::text IS NULL OR action = $2)

@@ -192,7 +192,8 @@ impl AuditLog {
     }
 }
 
-#[derive(sqlx::FromRow)]
+/// A stored row; also what `GET /api/audit` returns (hashes in hex, no previous hash).
+#[derive(Serialize, sqlx::FromRow)]
 struct Row {
     id: i64,
     at: DateTime<Utc>,
@@ -206,8 +207,14 @@ struct Row {
     before: Option<serde_json::Value>,
     after: Option<serde_json::Value>,
     details: Option<serde_json::Value>,
+    #[serde(skip)]
     prev_hash: Vec<u8>,
+    #[serde(serialize_with = "as_hex")]
     hash: Vec<u8>,
+}
+
+fn as_hex<S: serde::Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&hex::encode(bytes))
 }
 
 impl Row {
@@ -317,33 +324,16 @@ struct Filter {
     limit: Option<i64>,
 }
 
-#[derive(Serialize, sqlx::FromRow)]
-struct Entry {
-    id: i64,
-    at: DateTime<Utc>,
-    actor: String,
-    role: String,
-    action: String,
-    target: String,
-    outcome: String,
-    request_id: Option<String>,
-    client_addr: Option<String>,
-    before: Option<serde_json::Value>,
-    after: Option<serde_json::Value>,
-    details: Option<serde_json::Value>,
-    hash: String,
-}
-
 #[derive(Serialize)]
 struct Page {
-    entries: Vec<Entry>,
+    entries: Vec<Row>,
     next_cursor: Option<i64>,
 }
 
 /// `GET /api/audit`: newest first, filtered, keyset-paginated.
 async fn list(State(state): State<AppState>, ApiQuery(f): ApiQuery<Filter>) -> Result<Json<Page>, ApiError> {
     let limit = f.limit.unwrap_or(100).clamp(1, 1000);
-    let entries: Vec<Entry> = sqlx::query_as(include_str!("list.sql"))
+    let entries: Vec<Row> = sqlx::query_as(include_str!("list.sql"))
         .bind(f.actor)
         .bind(f.action)
         .bind(f.outcome)
