@@ -10,6 +10,7 @@
 
 pub mod certificate;
 pub mod check;
+pub mod report;
 pub mod unit_code;
 
 pub use unit_code::{BuildingNumber, FixtureKind, ParcelCode, UnitCode, UnitCodeError};

@@ -66,6 +66,7 @@ const MATRIX: &[(&str, &str, &[&str])] = &[
     ("GET", "/health", &["public", "admin", "officer", "appraiser", "surveyor", "clerk", "auditor"]),
     ("GET", "/api/version", &["public", "admin", "officer", "appraiser", "surveyor", "clerk", "auditor"]),
     ("GET", "/api/stats", &["public", "admin", "officer", "appraiser", "surveyor", "clerk", "auditor"]),
+    ("GET", "/api/codes/{code}", &["public", "admin", "officer", "appraiser", "surveyor", "clerk", "auditor"]),
     ("POST", "/api/auth/login", &["public", "admin", "officer", "appraiser", "surveyor", "clerk", "auditor"]),
     ("GET", "/api/auth/me", &["public", "admin", "officer", "appraiser", "surveyor", "clerk", "auditor"]),
     ("GET", "/api/projects", &["admin", "officer", "appraiser", "surveyor", "clerk", "auditor"]),
@@ -118,7 +119,11 @@ async fn route_role_matrix_scope_and_masking() {
     }
     let mut cells = 0;
     for (method, pattern, allowed) in MATRIX {
-        let path = pattern.replace("{code}", P1).replace("{*path}", &photo).replace("{*rest}", "no-such-thing");
+        let path = pattern
+            .replace("/api/codes/{code}", "/api/codes/410825001003GB00042F00071203")
+            .replace("{code}", P1)
+            .replace("{*path}", &photo)
+            .replace("{*rest}", "no-such-thing");
         for (role, _) in CALLERS {
             let (status, body) =
                 call(&client, &base, method.parse().unwrap(), &path, tokens.get(role).map(String::as_str)).await;

@@ -48,6 +48,32 @@ async fn serves_health_version_and_stats_then_stops_on_sigterm() {
     }
     assert_eq!(s["parcels"], 2000);
 
+    // Unit codes: any input gets a report.
+    let code: serde_json::Value = client
+        .get(format!("{}/api/codes/410825001003GB00042F00071203", server.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(code["valid"], true);
+    assert_eq!(code["kind"], "unit");
+    assert_eq!(code["segments"][0]["meaning_zh"], "温县");
+    let bad: serde_json::Value = client
+        .get(format!("{}/api/codes/410825001003GC00042F00071203", server.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(bad["valid"], false);
+    assert_eq!(bad["errors"][0]["rule"], "feature_pair");
+    let r = client.get(format!("{}/api/codes/%EF%BC%94%E5%8E%BF", server.base)).send().await.unwrap();
+    assert_eq!(r.status(), 200, "non-ASCII input gets a report too");
+    assert_eq!(r.json::<serde_json::Value>().await.unwrap()["errors"][0]["rule"], "length");
+
     let missing = client.get(format!("{}/api/no-such-thing", server.base)).send().await.unwrap();
     assert_eq!(missing.status(), 404);
     assert_eq!(missing.headers()["content-type"], "application/problem+json");

@@ -161,42 +161,52 @@ pub fn credit_code(rng: &mut ChaCha8Rng, kind2: &str, region: &str) -> String {
     format!("{body17}{}", credit_code_check(&body17).unwrap_or('0'))
 }
 
-/// A village name such as 王庄村 or 东柳村.
-pub fn village_name(rng: &mut ChaCha8Rng, used: &mut HashSet<String>) -> String {
-    loop {
-        let name = match rng.random_range(0..5) {
-            0 => format!("{}庄村", PeopleFactory::surname(rng)),
-            1 => format!("{}营村", PeopleFactory::surname(rng)),
-            2 => format!(
-                "{}{}村",
-                DIRECTIONS.choose(rng).copied().unwrap_or("东"),
-                VILLAGE_CHARS.choose(rng).copied().unwrap_or("安")
-            ),
-            3 => format!("{}家{}村", PeopleFactory::surname(rng), VILLAGE_CHARS.choose(rng).copied().unwrap_or("庄")),
-            _ => format!(
-                "{}{}村",
-                VILLAGE_CHARS.choose(rng).copied().unwrap_or("安"),
-                VILLAGE_CHARS.choose(rng).copied().unwrap_or("平")
-            ),
-        };
+/// Draws names from `draw` until one is unused; after 64 tries (the space is small) numbers
+/// the last draw, so large counties never run out of names.
+fn unique(
+    rng: &mut ChaCha8Rng,
+    used: &mut HashSet<String>,
+    suffix: &str,
+    draw: impl Fn(&mut ChaCha8Rng) -> String,
+) -> String {
+    for _ in 0..64 {
+        let name = format!("{}{suffix}", draw(rng));
         if used.insert(name.clone()) {
             return name;
         }
     }
+    let base = draw(rng);
+    (2..).map(|k| format!("{base}{k}{suffix}")).find(|n| used.insert(n.clone())).unwrap_or_default()
+}
+
+/// A village name such as 王庄村 or 东柳村.
+pub fn village_name(rng: &mut ChaCha8Rng, used: &mut HashSet<String>) -> String {
+    unique(rng, used, "村", |rng| match rng.random_range(0..5) {
+        0 => format!("{}庄", PeopleFactory::surname(rng)),
+        1 => format!("{}营", PeopleFactory::surname(rng)),
+        2 => format!(
+            "{}{}",
+            DIRECTIONS.choose(rng).copied().unwrap_or("东"),
+            VILLAGE_CHARS.choose(rng).copied().unwrap_or("安")
+        ),
+        3 => format!("{}家{}", PeopleFactory::surname(rng), VILLAGE_CHARS.choose(rng).copied().unwrap_or("庄")),
+        _ => format!(
+            "{}{}",
+            VILLAGE_CHARS.choose(rng).copied().unwrap_or("安"),
+            VILLAGE_CHARS.choose(rng).copied().unwrap_or("平")
+        ),
+    })
 }
 
 /// A neighbourhood (社区) name.
 pub fn community_name(rng: &mut ChaCha8Rng, used: &mut HashSet<String>) -> String {
-    loop {
-        let name = format!(
-            "{}{}社区",
+    unique(rng, used, "社区", |rng| {
+        format!(
+            "{}{}",
             VILLAGE_CHARS.choose(rng).copied().unwrap_or("安"),
             ["苑", "园", "和", "兴", "华", "城", "源", "阳", "泰", "康"].choose(rng).copied().unwrap_or("园")
-        );
-        if used.insert(name.clone()) {
-            return name;
-        }
-    }
+        )
+    })
 }
 
 /// A 19-digit bank card number (fictional, Luhn-valid).
@@ -241,6 +251,17 @@ mod tests {
             let code = credit_code(&mut rng, "91", "410825");
             assert!(is_valid_credit_code(&code), "{code}");
         }
+    }
+
+    #[test]
+    fn names_never_run_out() {
+        let mut rng = ChaCha8Rng::seed_from_u64(5);
+        let mut used = HashSet::new();
+        let names: Vec<String> = (0..3000)
+            .map(|k| if k % 2 == 0 { community_name(&mut rng, &mut used) } else { village_name(&mut rng, &mut used) })
+            .collect();
+        assert_eq!(names.iter().collect::<HashSet<_>>().len(), 3000);
+        assert!(names.iter().all(|n| n.ends_with('村') || n.ends_with("社区")));
     }
 
     #[test]
