@@ -124,7 +124,7 @@ fn segments(code: &str) -> Vec<Segment> {
     };
     let county = part(1, 6);
     let county_label = county_name(&county).unwrap_or("（不在行政区划代码表中）");
-    push("county", "县级行政区划代码", 1, 6, format!("{county_label}"), format!("county-level division {county}"));
+    push("county", "县级行政区划代码", 1, 6, county_label.to_owned(), format!("county-level division {county}"));
     push(
         "cadastral_district",
         "地籍区",
