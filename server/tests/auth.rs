@@ -67,6 +67,7 @@ const MATRIX: &[(&str, &str, &[&str])] = &[
     ("GET", "/api/version", &["public", "admin", "officer", "appraiser", "surveyor", "clerk", "auditor"]),
     ("GET", "/api/stats", &["public", "admin", "officer", "appraiser", "surveyor", "clerk", "auditor"]),
     ("GET", "/api/codes/{code}", &["public", "admin", "officer", "appraiser", "surveyor", "clerk", "auditor"]),
+    ("POST", "/api/codes/allocate", &["admin", "surveyor"]),
     ("POST", "/api/auth/login", &["public", "admin", "officer", "appraiser", "surveyor", "clerk", "auditor"]),
     ("GET", "/api/auth/me", &["public", "admin", "officer", "appraiser", "surveyor", "clerk", "auditor"]),
     ("GET", "/api/projects", &["admin", "officer", "appraiser", "surveyor", "clerk", "auditor"]),

@@ -31,6 +31,7 @@ pub const RULES: &[(Method, &str, Access)] = &[
     (Method::GET, "/api/version", Access::Public),
     (Method::GET, "/api/stats", Access::Public),
     (Method::GET, "/api/codes/{code}", Access::Public),
+    (Method::POST, "/api/codes/allocate", Access::Roles(&[Admin, Surveyor])),
     (Method::POST, "/api/auth/login", Access::Public),
     (Method::POST, "/api/auth/logout", Access::Authenticated),
     (Method::GET, "/api/auth/me", Access::Public),
