@@ -70,6 +70,7 @@ pub fn all_routes() -> Routes {
     let mut routes = Routes::new()
         .merge(crate::health::routes())
         .merge(crate::unit_codes::routes())
+        .merge(crate::units::routes())
         .merge(crate::auth::routes())
         .merge(crate::relocation::routes())
         .merge(crate::audit::routes())

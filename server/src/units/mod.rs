@@ -1,0 +1,376 @@
+//! `GET /api/units/{code}`: a real-estate unit with its whole chain — parcel → building →
+//! house unit → rights and right holders (masked by role) → certificates → compensation unit
+//! (appraisal, agreement, payments, status) → photos → archive documents. Geometry is GeoJSON
+//! in EPSG:4490, or in the EPSG code given as `crs`.
+
+use axum::extract::{Path, State};
+use axum::http::{Method, StatusCode};
+use axum::{Extension, Json};
+use chrono::NaiveDate;
+use onemap_codes::report::{self, Kind};
+use serde::{Deserialize, Serialize};
+
+use crate::auth::mask::{Amount, BankAccount, IdNumber, PersonName, Phone};
+use crate::auth::{Principal, Role};
+use crate::error::{ApiError, ApiQuery};
+use crate::http::{AppState, Routes};
+
+pub fn routes() -> Routes {
+    Routes::new().route(Method::GET, "/api/units/{code}", unit)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UnitQuery {
+    /// EPSG code of the output geometry [default: 4490]
+    crs: Option<i32>,
+}
+
+#[derive(sqlx::FromRow)]
+struct RightRow {
+    id: i64,
+    kind: String,
+    status: String,
+    business_no: String,
+    registered_on: NaiveDate,
+    starts_on: Option<NaiveDate>,
+    ends_on: Option<NaiveDate>,
+    cancelled_on: Option<NaiveDate>,
+    right_nature: Option<String>,
+    co_ownership: Option<String>,
+    secured_amount: Option<f64>,
+    authority: Option<String>,
+    document_no: Option<String>,
+    certificates: serde_json::Value,
+}
+
+#[derive(sqlx::FromRow)]
+struct PartyRow {
+    right_id: i64,
+    role: String,
+    share: Option<f64>,
+    name: String,
+    holder_type: String,
+    id_type: String,
+    id_number: String,
+    phone: Option<String>,
+}
+
+/// 权利人 / 义务人 of a right.
+#[derive(Serialize)]
+struct Party {
+    role: String,
+    name: PersonName,
+    holder_type: String,
+    id_type: String,
+    id_number: IdNumber,
+    phone: Option<Phone>,
+    share: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct Right {
+    kind: String,
+    status: String,
+    business_no: String,
+    registered_on: NaiveDate,
+    starts_on: Option<NaiveDate>,
+    ends_on: Option<NaiveDate>,
+    cancelled_on: Option<NaiveDate>,
+    right_nature: Option<String>,
+    co_ownership: Option<String>,
+    secured_amount: Option<f64>,
+    authority: Option<String>,
+    document_no: Option<String>,
+    parties: Vec<Party>,
+    certificates: serde_json::Value,
+}
+
+#[derive(sqlx::FromRow)]
+struct CompensationRow {
+    id: i64,
+    project_id: i64,
+    project_code: String,
+    project_name: String,
+    code: String,
+    status: String,
+    legality: String,
+    owner_name: Option<String>,
+    owner_id_number: Option<String>,
+    owner_phone: Option<String>,
+    registered_area_m2: Option<f64>,
+    surveyed_area_m2: f64,
+    appraisal_firm: Option<String>,
+    appraiser_name: Option<String>,
+    valuation_date: Option<NaiveDate>,
+    appraisal_report_no: Option<String>,
+    unit_price: Option<f64>,
+    appraisal_review: Option<String>,
+    compensation_mode: Option<String>,
+    resettlement_area_m2: Option<f64>,
+    resettlement_value: f64,
+    house_value: f64,
+    decoration_value: f64,
+    moving_fee: f64,
+    temp_resettlement_months: i16,
+    temp_resettlement_fee: f64,
+    business_loss: f64,
+    reward: f64,
+    subsidy: f64,
+    total_amount: f64,
+    agreement_no: Option<String>,
+    agreement_signed_on: Option<NaiveDate>,
+    move_out_deadline: Option<NaiveDate>,
+    decision_no: Option<String>,
+    decision_on: Option<NaiveDate>,
+    surveyed_on: NaiveDate,
+    appraised_on: Option<NaiveDate>,
+    moved_out_on: Option<NaiveDate>,
+    demolished_on: Option<NaiveDate>,
+}
+
+#[derive(sqlx::FromRow)]
+struct PaymentRow {
+    voucher_no: String,
+    purpose: String,
+    amount: f64,
+    paid_on: NaiveDate,
+    payee_name: String,
+    payee_bank: Option<String>,
+    payee_account: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Payment {
+    voucher_no: String,
+    purpose: String,
+    amount: Amount,
+    paid_on: NaiveDate,
+    payee: PersonName,
+    payee_bank: Option<String>,
+    payee_account: Option<BankAccount>,
+}
+
+/// A step of the compensation unit's status timeline.
+#[derive(Serialize)]
+struct Step {
+    status: &'static str,
+    on: NaiveDate,
+}
+
+#[derive(Serialize)]
+struct Compensation {
+    project: serde_json::Value,
+    code: String,
+    status: String,
+    legality: String,
+    owner_name: Option<PersonName>,
+    owner_id_number: Option<IdNumber>,
+    owner_phone: Option<Phone>,
+    registered_area_m2: Option<f64>,
+    surveyed_area_m2: f64,
+    appraisal: serde_json::Value,
+    compensation_mode: Option<String>,
+    resettlement_area_m2: Option<f64>,
+    amounts: std::collections::BTreeMap<&'static str, Amount>,
+    temp_resettlement_months: i16,
+    agreement: serde_json::Value,
+    decision: serde_json::Value,
+    payments: Vec<Payment>,
+    timeline: Vec<Step>,
+    photos: serde_json::Value,
+    documents: serde_json::Value,
+}
+
+#[derive(Serialize)]
+struct UnitRecord {
+    code: String,
+    kind: Kind,
+    parcel: serde_json::Value,
+    building: serde_json::Value,
+    house_unit: serde_json::Value,
+    rights: Vec<Right>,
+    /// Present for callers who may see the unit's relocation project.
+    compensation: Option<Compensation>,
+}
+
+/// Roles that may see relocation data (in their project scope).
+fn sees_relocation(p: &Principal, project_id: i64) -> bool {
+    matches!(p.role, Role::Admin | Role::Officer | Role::Appraiser | Role::Auditor) && p.can_see_project(project_id)
+}
+
+async fn unit(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    Path(code): Path<String>,
+    ApiQuery(q): ApiQuery<UnitQuery>,
+) -> Result<Json<UnitRecord>, ApiError> {
+    let code = code.trim().to_owned();
+    let rep = report::validate(&code);
+    if let Some(e) = rep.errors.first() {
+        return Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_code", format!("{} (rule {})", e.message, e.rule)));
+    }
+    let kind = rep.kind.unwrap_or(Kind::Unit);
+    let srid = q.crs.unwrap_or(4490);
+    let known: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM spatial_ref_sys WHERE srid = $1)")
+        .bind(srid)
+        .fetch_one(&state.pool)
+        .await?;
+    if !known {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_crs",
+            format!("EPSG:{srid} is not a known coordinate reference system"),
+        ));
+    }
+    let parcel_code = &code[..19];
+    let building_no = (code.len() >= 24 && code.as_bytes()[19] == b'F').then(|| &code[..24]);
+    let unit_code = (kind == Kind::Unit && code.as_bytes()[19] == b'F').then_some(code.as_str());
+    let (parcel, building, house_unit): (
+        Option<serde_json::Value>,
+        Option<serde_json::Value>,
+        Option<serde_json::Value>,
+    ) = sqlx::query_as(include_str!("land.sql"))
+        .bind(parcel_code)
+        .bind(building_no)
+        .bind(unit_code)
+        .bind(srid)
+        .fetch_one(&state.pool)
+        .await?;
+    let missing = parcel.is_none()
+        || (building_no.is_some() && building.is_none())
+        || (unit_code.is_some() && house_unit.is_none());
+    if missing {
+        return Err(ApiError::not_found(format!("no unit {code}")));
+    }
+
+    // Rights are registered on a house unit's code or on the parcel's land unit.
+    let registered_on = unit_code.map(str::to_owned).unwrap_or_else(|| format!("{parcel_code}W00000000"));
+    let rights: Vec<RightRow> =
+        sqlx::query_as(include_str!("rights.sql")).bind(&registered_on).fetch_all(&state.pool).await?;
+    let ids: Vec<i64> = rights.iter().map(|r| r.id).collect();
+    let mut parties: Vec<PartyRow> =
+        sqlx::query_as(include_str!("parties.sql")).bind(&ids).fetch_all(&state.pool).await?;
+    let rights = rights
+        .into_iter()
+        .map(|r| Right {
+            parties: parties
+                .extract_if(.., |p| p.right_id == r.id)
+                .map(|p| Party {
+                    role: p.role,
+                    name: PersonName(p.name),
+                    holder_type: p.holder_type,
+                    id_type: p.id_type,
+                    id_number: IdNumber(p.id_number),
+                    phone: p.phone.map(Phone),
+                    share: p.share,
+                })
+                .collect(),
+            kind: r.kind,
+            status: r.status,
+            business_no: r.business_no,
+            registered_on: r.registered_on,
+            starts_on: r.starts_on,
+            ends_on: r.ends_on,
+            cancelled_on: r.cancelled_on,
+            right_nature: r.right_nature,
+            co_ownership: r.co_ownership,
+            secured_amount: r.secured_amount,
+            authority: r.authority,
+            document_no: r.document_no,
+            certificates: r.certificates,
+        })
+        .collect();
+
+    let house_unit_id = house_unit.as_ref().and_then(|h| h["id"].as_i64());
+    let parcel_id = parcel.as_ref().and_then(|p| p["id"].as_i64());
+    let row: Option<CompensationRow> = sqlx::query_as(include_str!("compensation.sql"))
+        .bind(house_unit_id)
+        .bind(parcel_id)
+        .fetch_optional(&state.pool)
+        .await?;
+    let compensation = match row {
+        Some(c) if sees_relocation(&p, c.project_id) => Some(compensation(&state, c).await?),
+        _ => None,
+    };
+    Ok(Json(UnitRecord {
+        code,
+        kind,
+        parcel: parcel.unwrap_or_default(),
+        building: building.unwrap_or_default(),
+        house_unit: house_unit.unwrap_or_default(),
+        rights,
+        compensation,
+    }))
+}
+
+async fn compensation(state: &AppState, c: CompensationRow) -> Result<Compensation, ApiError> {
+    let payments: Vec<PaymentRow> =
+        sqlx::query_as(include_str!("payments.sql")).bind(c.id).fetch_all(&state.pool).await?;
+    let (photos, documents): (serde_json::Value, serde_json::Value) =
+        sqlx::query_as(include_str!("media.sql")).bind(c.id).fetch_one(&state.pool).await?;
+    let amount = |yuan| Amount { project_id: c.project_id, yuan };
+    let amounts = [
+        ("house_value", c.house_value),
+        ("decoration_value", c.decoration_value),
+        ("moving_fee", c.moving_fee),
+        ("temp_resettlement_fee", c.temp_resettlement_fee),
+        ("business_loss", c.business_loss),
+        ("reward", c.reward),
+        ("subsidy", c.subsidy),
+        ("total_amount", c.total_amount),
+        ("resettlement_value", c.resettlement_value),
+        ("unit_price", c.unit_price.unwrap_or(0.0)),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k, amount(v)))
+    .collect();
+    let paid_on = payments.first().map(|p| p.paid_on);
+    let timeline = [
+        ("surveyed", Some(c.surveyed_on)),
+        ("appraised", c.appraised_on),
+        ("signed", c.agreement_signed_on.or(c.decision_on)),
+        ("paid", paid_on),
+        ("moved_out", c.moved_out_on),
+        ("demolished", c.demolished_on),
+    ]
+    .into_iter()
+    .filter_map(|(status, on)| on.map(|on| Step { status, on }))
+    .collect();
+    Ok(Compensation {
+        project: serde_json::json!({ "code": c.project_code, "name": c.project_name }),
+        code: c.code,
+        status: c.status,
+        legality: c.legality,
+        owner_name: c.owner_name.map(PersonName),
+        owner_id_number: c.owner_id_number.map(IdNumber),
+        owner_phone: c.owner_phone.map(Phone),
+        registered_area_m2: c.registered_area_m2,
+        surveyed_area_m2: c.surveyed_area_m2,
+        appraisal: serde_json::json!({
+            "firm": c.appraisal_firm, "appraiser": c.appraiser_name, "valuation_date": c.valuation_date,
+            "report_no": c.appraisal_report_no, "review": c.appraisal_review, "appraised_on": c.appraised_on,
+        }),
+        compensation_mode: c.compensation_mode,
+        resettlement_area_m2: c.resettlement_area_m2,
+        amounts,
+        temp_resettlement_months: c.temp_resettlement_months,
+        agreement: serde_json::json!({ "no": c.agreement_no, "signed_on": c.agreement_signed_on, "move_out_deadline": c.move_out_deadline }),
+        decision: serde_json::json!({ "no": c.decision_no, "on": c.decision_on }),
+        payments: payments
+            .into_iter()
+            .map(|p| Payment {
+                voucher_no: p.voucher_no,
+                purpose: p.purpose,
+                amount: amount(p.amount),
+                paid_on: p.paid_on,
+                payee: PersonName(p.payee_name),
+                payee_bank: p.payee_bank,
+                payee_account: p.payee_account.map(BankAccount),
+            })
+            .collect(),
+        timeline,
+        photos,
+        documents,
+    })
+}

@@ -1,0 +1,123 @@
+//! `GET /api/units/{code}`: the whole chain of a unit, masked and scoped by role.
+
+mod common;
+
+use common::{Env, Server};
+use reqwest::Client;
+use serde_json::{Value, json};
+
+async fn token(client: &Client, base: &str, user: &str) -> String {
+    let r = client
+        .post(format!("{base}/api/auth/login"))
+        .json(&json!({ "username": user, "password": "Demo#2026" }))
+        .send()
+        .await
+        .unwrap();
+    r.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned()
+}
+
+async fn get(client: &Client, url: String, token: Option<&str>) -> (u16, Value) {
+    let mut req = client.get(url);
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    let r = req.send().await.unwrap();
+    (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn a_unit_with_its_whole_chain_masked_and_scoped_by_role() {
+    let env = Env::new();
+    env.ok(&["demo", "load", "--parcels", "2000"]);
+    let server = Server::start(&env).await;
+    let (client, base) = (Client::new(), server.base.clone());
+    let pool = env.pool().await;
+    // A paid household of the first project, and what the database says about it.
+    let (code, payable, photos): (String, f64, i64) = sqlx::query_as(
+        "SELECT c.unit_code::text, (c.total_amount - c.resettlement_value)::float8,
+                (SELECT count(*) FROM photos p WHERE p.compensation_unit_id = c.id)
+         FROM compensation_units c JOIN relocation_projects r ON r.id = c.project_id
+         WHERE r.code = 'WX-ZS-2023-01' AND c.status = 'paid' ORDER BY c.id LIMIT 1",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let url = format!("{base}/api/units/{code}");
+
+    // The public desk: registration with personal data masked, no relocation data.
+    let (status, public) = get(&client, url.clone(), None).await;
+    assert_eq!(status, 200, "{public}");
+    assert_eq!(public["kind"], "unit");
+    assert_eq!(public["house_unit"]["unit_code"], code.as_str());
+    assert_eq!(public["building"]["building_no"], &code[..24]);
+    assert_eq!(public["parcel"]["parcel_code"], &code[..19]);
+    assert_eq!(public["parcel"]["geometry"]["type"], "MultiPolygon");
+    let ownership = public["rights"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["kind"] == "house_ownership")
+        .expect("an ownership right");
+    let holder = &ownership["parties"][0];
+    assert!(holder["name"].as_str().unwrap().contains('*'), "{holder}");
+    assert!(holder["id_number"].as_str().unwrap().contains("********"), "{holder}");
+    assert!(ownership["certificates"][0]["number"].as_str().unwrap().contains("不动产权第"));
+    assert!(public["compensation"].is_null(), "the public sees no relocation data");
+
+    // The officer: the whole chain, full values, amounts that match the database.
+    let officer = token(&client, &base, "officer").await;
+    let (_, full) = get(&client, url.clone(), Some(&officer)).await;
+    let c = &full["compensation"];
+    assert_eq!(c["project"]["code"], "WX-ZS-2023-01");
+    assert_eq!(c["status"], "paid");
+    assert!(!full["rights"][0]["parties"][0]["id_number"].as_str().unwrap().contains('*'));
+    let paid: f64 = c["payments"].as_array().unwrap().iter().map(|p| p["amount"].as_f64().unwrap()).sum();
+    assert!((paid - payable).abs() < 0.005, "payments {paid} vs payable {payable}");
+    let steps: Vec<&str> = c["timeline"].as_array().unwrap().iter().map(|s| s["status"].as_str().unwrap()).collect();
+    assert_eq!(&steps[..4], ["surveyed", "appraised", "signed", "paid"]);
+    assert_eq!(c["photos"].as_array().unwrap().len() as i64, photos);
+    assert!(!c["documents"].as_array().unwrap().is_empty());
+    let photo_url = format!("{base}{}", c["photos"][0]["url"].as_str().unwrap());
+    let r = client.get(&photo_url).bearer_auth(&officer).send().await.unwrap();
+    assert_eq!(r.headers()["content-type"], "image/jpeg");
+    let doc_url = format!("{base}{}", c["documents"][0]["url"].as_str().unwrap());
+    let r = client.get(&doc_url).bearer_auth(&officer).send().await.unwrap();
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+
+    // Appraisers: their own project with masked IDs but amounts; another firm's not at all.
+    let a1 = token(&client, &base, "appraiser1").await;
+    let (_, mine) = get(&client, url.clone(), Some(&a1)).await;
+    assert!(mine["compensation"]["amounts"]["total_amount"].as_f64().unwrap() > 0.0);
+    assert!(mine["compensation"]["owner_id_number"].as_str().unwrap().contains('*'));
+    let a2 = token(&client, &base, "appraiser2").await;
+    assert!(get(&client, url.clone(), Some(&a2)).await.1["compensation"].is_null());
+
+    // Geometry in another CRS: Gauss-Krüger zone 38 in metres, easting with the zone prefix.
+    let (_, gk) = get(&client, format!("{url}?crs=4526"), None).await;
+    let x = gk["house_unit"]["geometry"]["coordinates"][0][0][0][0].as_f64().unwrap();
+    assert!((38_300_000.0..38_700_000.0).contains(&x), "{x}");
+
+    // A parcel code shows the land unit's rights.
+    let farm: String = sqlx::query_scalar("SELECT parcel_code::text FROM parcels WHERE land_use = '0103' LIMIT 1")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let (status, land) = get(&client, format!("{base}/api/units/{farm}"), None).await;
+    assert_eq!((status, land["kind"].as_str()), (200, Some("parcel")));
+    assert_eq!(land["rights"][0]["kind"], "land_contract");
+
+    // Bad input.
+    let cases = [
+        (format!("{base}/api/units/410825001003GC00042F00071203"), 400, "invalid_code"),
+        (format!("{base}/api/units/41082500"), 400, "invalid_code"),
+        (format!("{base}/api/units/410825999999GB00001F00010001"), 404, "not_found"),
+        (format!("{url}?crs=99999"), 400, "invalid_crs"),
+        (format!("{url}?srs=4326"), 400, "invalid_query"),
+    ];
+    for (u, status, code) in cases {
+        let (s, v) = get(&client, u.clone(), None).await;
+        assert_eq!((s, v["code"].as_str()), (status, Some(code)), "{u}: {v}");
+    }
+    let (_, v) = get(&client, format!("{base}/api/units/410825001003GC00042F00071203"), None).await;
+    assert!(v["detail"].as_str().unwrap().contains("feature_pair"), "{v}");
+}
