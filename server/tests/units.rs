@@ -106,8 +106,42 @@ async fn a_unit_with_its_whole_chain_masked_and_scoped_by_role() {
     assert_eq!((status, land["kind"].as_str()), (200, Some("parcel")));
     assert_eq!(land["rights"][0]["kind"], "land_contract");
 
+    // Browsing the hierarchy down to this unit, with child counts that match the next level.
+    let mut prefix = String::new();
+    for (len, level) in
+        [(6, "county"), (9, "district"), (12, "subdistrict"), (19, "parcel"), (24, "building"), (28, "unit")]
+    {
+        let (status, page) = get(&client, format!("{base}/api/units?prefix={prefix}&limit=1000"), None).await;
+        assert_eq!((status, page["level"].as_str()), (200, Some(level)), "{prefix}: {page}");
+        let items = page["items"].as_array().unwrap();
+        let entry = items
+            .iter()
+            .find(|i| code.starts_with(i["code"].as_str().unwrap()))
+            .unwrap_or_else(|| panic!("{prefix}: no entry on the way to {code}"));
+        assert_eq!(entry["code"].as_str().unwrap().len(), len);
+        if len < 28 {
+            let next: Value =
+                get(&client, format!("{base}/api/units?prefix={}&limit=1000", entry["code"].as_str().unwrap()), None)
+                    .await
+                    .1;
+            assert_eq!(
+                next["items"].as_array().unwrap().len() as i64,
+                entry["children"].as_i64().unwrap(),
+                "children of {}",
+                entry["code"]
+            );
+        }
+        prefix = entry["code"].as_str().unwrap().to_owned();
+    }
+    let sub = &code[..12];
+    let (_, first) = get(&client, format!("{base}/api/units?prefix={sub}&limit=2"), None).await;
+    let cursor = first["next_cursor"].as_str().unwrap().to_owned();
+    let (_, second) = get(&client, format!("{base}/api/units?prefix={sub}&limit=2&cursor={cursor}"), None).await;
+    assert!(second["items"][0]["code"].as_str().unwrap() > cursor.as_str(), "keyset pages move forward");
+
     // Bad input.
     let cases = [
+        (format!("{base}/api/units?prefix=4108a5"), 400, "invalid_prefix"),
         (format!("{base}/api/units/410825001003GC00042F00071203"), 400, "invalid_code"),
         (format!("{base}/api/units/41082500"), 400, "invalid_code"),
         (format!("{base}/api/units/410825999999GB00001F00010001"), 404, "not_found"),

@@ -16,7 +16,67 @@ use crate::error::{ApiError, ApiQuery};
 use crate::http::{AppState, Routes};
 
 pub fn routes() -> Routes {
-    Routes::new().route(Method::GET, "/api/units/{code}", unit)
+    Routes::new().route(Method::GET, "/api/units", browse).route(Method::GET, "/api/units/{code}", unit)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BrowseQuery {
+    /// Code prefix: its length chooses the level (under 6: counties, 6–8: districts, 9–11:
+    /// sub-districts, 12–18: parcels, 19–23: buildings, 24–27: house units).
+    prefix: Option<String>,
+    /// The last code of the previous page.
+    cursor: Option<String>,
+    limit: Option<i64>,
+}
+
+#[derive(Serialize, sqlx::FromRow)]
+struct Child {
+    code: String,
+    label: String,
+    children: i64,
+}
+
+#[derive(Serialize)]
+struct BrowsePage {
+    level: &'static str,
+    prefix: String,
+    items: Vec<Child>,
+    next_cursor: Option<String>,
+}
+
+/// `GET /api/units?prefix=…`: one level of the hierarchy county → district → sub-district →
+/// parcel → building → house unit, with the number of children of each entry.
+async fn browse(
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<BrowseQuery>,
+) -> Result<Json<BrowsePage>, ApiError> {
+    let prefix = q.prefix.unwrap_or_default().trim().to_owned();
+    if prefix.len() >= 28 || !prefix.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase()) {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_prefix",
+            "prefix takes up to 27 characters of a unit code: digits and upper-case letters",
+        ));
+    }
+    let level = match prefix.len() {
+        0..6 => "county",
+        6..9 => "district",
+        9..12 => "subdistrict",
+        12..19 => "parcel",
+        19..24 => "building",
+        _ => "unit",
+    };
+    let limit = q.limit.unwrap_or(100).clamp(1, 1000);
+    let items: Vec<Child> = sqlx::query_as(include_str!("browse.sql"))
+        .bind(level)
+        .bind(&prefix)
+        .bind(q.cursor.unwrap_or_default())
+        .bind(limit)
+        .fetch_all(&state.pool)
+        .await?;
+    let next_cursor = (items.len() as i64 == limit).then(|| items.last().map(|i| i.code.clone())).flatten();
+    Ok(Json(BrowsePage { level, prefix, items, next_cursor }))
 }
 
 #[derive(Deserialize)]
