@@ -139,8 +139,48 @@ async fn a_unit_with_its_whole_chain_masked_and_scoped_by_role() {
     let (_, second) = get(&client, format!("{base}/api/units?prefix={sub}&limit=2&cursor={cursor}"), None).await;
     assert!(second["items"][0]["code"].as_str().unwrap() > cursor.as_str(), "keyset pages move forward");
 
+    // Identify: a click inside the building finds its parcel, building, all its house units,
+    // and for the officer the compensation units and the project.
+    let (lon, lat): (f64, f64) = sqlx::query_as(
+        "SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointOnSurface(geom) p FROM buildings WHERE building_no = $1) s",
+    )
+    .bind(&code[..24])
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let units_in_building: i64 = sqlx::query_scalar("SELECT count(*) FROM house_units WHERE building_no = $1")
+        .bind(&code[..24])
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let click = format!("{base}/api/identify?lon={lon}&lat={lat}&zoom=19");
+    let (status, hit) = get(&client, click.clone(), Some(&officer)).await;
+    assert_eq!(status, 200, "{hit}");
+    assert_eq!(hit["parcel"]["parcel_code"], &code[..19]);
+    assert_eq!(hit["building"]["building_no"], &code[..24]);
+    assert_eq!(hit["building"]["url"], format!("/api/units/{}", &code[..24]));
+    assert_eq!(hit["house_units"].as_array().unwrap().len() as i64, units_in_building);
+    assert!(
+        hit["house_units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|u| u["unit_code"] == code.as_str() && u["url"] == format!("/api/units/{code}"))
+    );
+    assert_eq!(hit["project"]["code"], "WX-ZS-2023-01");
+    assert!(!hit["compensation_units"].as_array().unwrap().is_empty());
+    let (_, anon) = get(&client, click, None).await;
+    assert_eq!(anon["building"]["building_no"], &code[..24]);
+    assert!(anon["project"].is_null() && anon["compensation_units"].as_array().unwrap().is_empty(), "{anon}");
+    let (_, far) = get(&client, format!("{base}/api/identify?lon={}&lat={lat}&zoom=19", lon + 0.01), None).await;
+    assert!(far["building"]["building_no"] != code[..24], "a click 900 m away does not hit the building");
+    let low = get(&client, format!("{base}/api/identify?lon={lon}&lat={lat}&zoom=10"), None).await.1;
+    assert!(low["tolerance_m"].as_f64().unwrap() > hit["tolerance_m"].as_f64().unwrap() * 100.0);
+
     // Bad input.
     let cases = [
+        (format!("{base}/api/identify?lon=200&lat=34"), 400, "invalid_point"),
+        (format!("{base}/api/identify?lat=34"), 400, "invalid_query"),
         (format!("{base}/api/units?prefix=4108a5"), 400, "invalid_prefix"),
         (format!("{base}/api/units/410825001003GC00042F00071203"), 400, "invalid_code"),
         (format!("{base}/api/units/41082500"), 400, "invalid_code"),

@@ -34,6 +34,7 @@ pub const RULES: &[(Method, &str, Access)] = &[
     (Method::POST, "/api/codes/allocate", Access::Roles(&[Admin, Surveyor])),
     // Registration records are public at the desk, masked; relocation data only in scope.
     (Method::GET, "/api/units", Access::Public),
+    (Method::GET, "/api/identify", Access::Public),
     (Method::GET, "/api/units/{code}", Access::Public),
     (Method::POST, "/api/auth/login", Access::Public),
     (Method::POST, "/api/auth/logout", Access::Authenticated),

@@ -71,6 +71,7 @@ pub fn all_routes() -> Routes {
         .merge(crate::health::routes())
         .merge(crate::unit_codes::routes())
         .merge(crate::units::routes())
+        .merge(crate::identify::routes())
         .merge(crate::auth::routes())
         .merge(crate::relocation::routes())
         .merge(crate::audit::routes())
