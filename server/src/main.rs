@@ -2,7 +2,7 @@
 //! expropriation (房屋征收与补偿).
 //!
 //! Where a request is handled: [`http::router`] merges the routes of each domain module
-//! (`health`, `unit_codes`, `units`, `identify`, `auth`, `relocation`, `audit`, `files`); each module keeps its routes, queries
+//! (`health`, `unit_codes`, `units`, `identify`, `search`, `auth`, `relocation`, `audit`, `files`); each module keeps its routes, queries
 //! (`.sql` files) and types together. `auth::authenticate` decides access for every route
 //! from the table in `auth::policy`.
 
@@ -17,6 +17,7 @@ mod health;
 mod http;
 mod identify;
 mod relocation;
+mod search;
 mod unit_codes;
 mod units;
 

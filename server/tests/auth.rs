@@ -68,6 +68,7 @@ const MATRIX: &[(&str, &str, &[&str])] = &[
     ("GET", "/api/stats", &["public", "admin", "officer", "appraiser", "surveyor", "clerk", "auditor"]),
     ("GET", "/api/codes/{code}", &["public", "admin", "officer", "appraiser", "surveyor", "clerk", "auditor"]),
     ("POST", "/api/codes/allocate", &["admin", "surveyor"]),
+    ("GET", "/api/search", &["public", "admin", "officer", "appraiser", "surveyor", "clerk", "auditor"]),
     ("GET", "/api/identify", &["public", "admin", "officer", "appraiser", "surveyor", "clerk", "auditor"]),
     ("GET", "/api/units", &["public", "admin", "officer", "appraiser", "surveyor", "clerk", "auditor"]),
     ("GET", "/api/units/{code}", &["public", "admin", "officer", "appraiser", "surveyor", "clerk", "auditor"]),

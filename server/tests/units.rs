@@ -177,8 +177,52 @@ async fn a_unit_with_its_whole_chain_masked_and_scoped_by_role() {
     let low = get(&client, format!("{base}/api/identify?lon={lon}&lat={lat}&zoom=10"), None).await.1;
     assert!(low["tolerance_m"].as_f64().unwrap() > hit["tolerance_m"].as_f64().unwrap() * 100.0);
 
+    // Search: by code prefix, certificate number, address — and by owner name only for the
+    // roles that may look people up.
+    let (_, hits) = get(&client, format!("{base}/api/search?q={}", &code[..26]), None).await;
+    assert_eq!(hits["hits"][0]["kind"], "unit");
+    assert!(hits["hits"].as_array().unwrap().iter().any(|h| h["unit_code"] == code.as_str()));
+    let (number, owner): (String, String) = sqlx::query_as(
+        "SELECT c.number, h.name FROM certificates c JOIN rights r ON r.id = c.right_id JOIN right_holders h ON h.id = c.holder_id
+         WHERE r.unit_code = $1 AND r.kind = 'house_ownership'",
+    )
+    .bind(&code)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let (_, by_number) = get(&client, format!("{base}/api/search?q={number}"), None).await;
+    assert_eq!(
+        (by_number["hits"][0]["kind"].as_str(), by_number["hits"][0]["unit_code"].as_str()),
+        (Some("certificate"), Some(code.as_str()))
+    );
+    let clerk = token(&client, &base, "clerk").await;
+    let (_, by_name) = get(&client, format!("{base}/api/search?q={owner}&limit=100"), Some(&clerk)).await;
+    assert!(
+        by_name["hits"].as_array().unwrap().iter().any(|h| h["kind"] == "holder" && h["unit_code"] == code.as_str()),
+        "{by_name}"
+    );
+    let (_, anon_name) = get(&client, format!("{base}/api/search?q={owner}"), None).await;
+    assert!(
+        anon_name["hits"].as_array().unwrap().iter().all(|h| h["kind"] != "holder"),
+        "the public cannot search people"
+    );
+    let street: String = sqlx::query_scalar("SELECT address FROM parcels WHERE parcel_code = $1")
+        .bind(&code[..19])
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let (_, by_address) = get(&client, format!("{base}/api/search?q={street}&limit=100"), None).await;
+    assert!(
+        by_address["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["kind"] == "address" && h["unit_code"] == format!("{}W00000000", &code[..19]))
+    );
+
     // Bad input.
     let cases = [
+        (format!("{base}/api/search?q=x"), 400, "invalid_query"),
         (format!("{base}/api/identify?lon=200&lat=34"), 400, "invalid_point"),
         (format!("{base}/api/identify?lat=34"), 400, "invalid_query"),
         (format!("{base}/api/units?prefix=4108a5"), 400, "invalid_prefix"),

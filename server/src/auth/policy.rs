@@ -35,6 +35,8 @@ pub const RULES: &[(Method, &str, Access)] = &[
     // Registration records are public at the desk, masked; relocation data only in scope.
     (Method::GET, "/api/units", Access::Public),
     (Method::GET, "/api/identify", Access::Public),
+    // Everyone may search codes, certificates and addresses; names only the roles that may.
+    (Method::GET, "/api/search", Access::Public),
     (Method::GET, "/api/units/{code}", Access::Public),
     (Method::POST, "/api/auth/login", Access::Public),
     (Method::POST, "/api/auth/logout", Access::Authenticated),

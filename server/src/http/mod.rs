@@ -72,6 +72,7 @@ pub fn all_routes() -> Routes {
         .merge(crate::unit_codes::routes())
         .merge(crate::units::routes())
         .merge(crate::identify::routes())
+        .merge(crate::search::routes())
         .merge(crate::auth::routes())
         .merge(crate::relocation::routes())
         .merge(crate::audit::routes())

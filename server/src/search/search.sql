@@ -1,0 +1,28 @@
+-- Ranked hits for $1 (as typed) / $2 (upper case), at most $3 per source and overall;
+-- holder names only when $4. Code prefixes use the unique btree indexes by range.
+SELECT kind, title, subtitle, unit_code, score FROM (
+  (SELECT 'unit' AS kind, h.unit_code::text AS title, coalesce(h.room_label, '') AS subtitle, h.unit_code::text AS unit_code,
+          CASE WHEN h.unit_code = $2 THEN 1.0 ELSE 0.9 END AS score
+     FROM house_units h WHERE length($2) >= 6 AND h.unit_code >= $2 AND h.unit_code < $2 || '~' ORDER BY h.unit_code LIMIT $3)
+  UNION ALL
+  (SELECT 'building', b.building_no::text, b.floors || '层', b.building_no::text, CASE WHEN b.building_no = $2 THEN 1.0 ELSE 0.88 END
+     FROM buildings b WHERE length($2) >= 6 AND b.building_no >= $2 AND b.building_no < $2 || '~' ORDER BY b.building_no LIMIT $3)
+  UNION ALL
+  (SELECT 'parcel', p.parcel_code::text, p.address, p.parcel_code::text, CASE WHEN p.parcel_code = $2 THEN 1.0 ELSE 0.86 END
+     FROM parcels p WHERE length($2) >= 6 AND p.parcel_code >= $2 AND p.parcel_code < $2 || '~' ORDER BY p.parcel_code LIMIT $3)
+  UNION ALL
+  (SELECT 'certificate', c.number, c.kind, r.unit_code::text,
+          CASE WHEN c.number = $1 THEN 0.97 ELSE 0.6 + 0.3 * similarity(c.number, $1) END
+     FROM certificates c JOIN rights r ON r.id = c.right_id
+    WHERE length($1) >= 3 AND c.number LIKE '%' || $1 || '%' ORDER BY 5 DESC, c.number LIMIT $3)
+  UNION ALL
+  (SELECT 'holder', h.name, r.kind, r.unit_code::text, CASE WHEN h.name = $1 THEN 0.8 ELSE 0.6 END
+     FROM right_holders h JOIN right_parties rp ON rp.holder_id = h.id AND rp.role = 'holder'
+     JOIN rights r ON r.id = rp.right_id AND r.status = 'current' AND r.kind IN ('house_ownership', 'land_contract', 'forest_land_use')
+    WHERE $4 AND h.name >= $1 AND h.name < $1 || chr(1114111) ORDER BY 5 DESC, h.name, r.unit_code LIMIT $3)
+  UNION ALL
+  (SELECT 'address', p.address, p.parcel_code::text, p.unit_code::text, 0.4 + 0.4 * similarity(p.address, $1)
+     FROM parcels p WHERE length($1) >= 3 AND p.address LIKE '%' || $1 || '%' ORDER BY 5 DESC, p.parcel_code LIMIT $3)
+) hits
+ORDER BY score DESC, title
+LIMIT $3
