@@ -80,6 +80,27 @@ async fn a_unit_with_its_whole_chain_masked_and_scoped_by_role() {
     let photo_url = format!("{base}{}", c["photos"][0]["url"].as_str().unwrap());
     let r = client.get(&photo_url).bearer_auth(&officer).send().await.unwrap();
     assert_eq!(r.headers()["content-type"], "image/jpeg");
+    // Thumbnails: made on first request, then kept (file and record).
+    let thumb_url = format!("{base}{}", c["photos"][0]["thumbnail_url"].as_str().unwrap());
+    let first = client.get(&thumb_url).bearer_auth(&officer).send().await.unwrap();
+    assert_eq!(first.headers()["content-type"], "image/jpeg");
+    let first = first.bytes().await.unwrap();
+    assert!(first.starts_with(&[0xff, 0xd8]) && first.len() < 4000, "{} bytes", first.len());
+    let photo_path = c["photos"][0]["url"].as_str().unwrap().trim_start_matches("/files/").to_owned();
+    let kept: Option<String> = sqlx::query_scalar("SELECT thumbnail_path FROM photos WHERE file_path = $1")
+        .bind(&photo_path)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let kept = kept.expect("thumbnail recorded");
+    let on_disk = std::fs::metadata(env.data_dir().join("files").join(&kept)).unwrap().modified().unwrap();
+    let again = client.get(&thumb_url).bearer_auth(&officer).send().await.unwrap().bytes().await.unwrap();
+    assert_eq!(first, again);
+    assert_eq!(
+        std::fs::metadata(env.data_dir().join("files").join(&kept)).unwrap().modified().unwrap(),
+        on_disk,
+        "made once"
+    );
     let doc_url = format!("{base}{}", c["documents"][0]["url"].as_str().unwrap());
     let r = client.get(&doc_url).bearer_auth(&officer).send().await.unwrap();
     assert_eq!(r.headers()["content-type"], "application/pdf");

@@ -1,5 +1,8 @@
 //! Photo and archive-document downloads (`/files/...`): only files the database knows, only
-//! within the caller's project scope, with their recorded content type.
+//! within the caller's project scope, with their recorded content type. `?thumbnail` gives a
+//! photo's thumbnail, made once and kept.
+
+mod thumbnail;
 
 use axum::Extension;
 use axum::body::Body;
@@ -8,18 +11,27 @@ use axum::http::Method;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG};
 use axum::response::Response;
 
+use crate::audit::AuditEvent;
 use crate::auth::{AuthError, Principal};
-use crate::error::ApiError;
+use crate::error::{ApiError, ApiQuery};
 use crate::http::{AppState, Routes};
 
 pub fn routes() -> Routes {
     Routes::new().route(Method::GET, "/files/{*path}", download)
 }
 
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileQuery {
+    /// Present: the photo's thumbnail instead of the photo.
+    thumbnail: Option<String>,
+}
+
 async fn download(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
     Path(path): Path<String>,
+    ApiQuery(q): ApiQuery<FileQuery>,
 ) -> Result<Response, ApiError> {
     let known: Option<(i64, String, String, String)> =
         sqlx::query_as(include_str!("lookup.sql")).bind(&path).fetch_optional(&state.pool).await?;
@@ -27,12 +39,71 @@ async fn download(
     if !p.can_see_project(project_id) {
         return Err(AuthError::OutOfScope(project_code).into());
     }
+    if q.thumbnail.is_some() {
+        return thumbnail_of(&state, &p, &path).await;
+    }
     let bytes = tokio::fs::read(state.config.files_dir().join(&path))
         .await
         .map_err(|_| ApiError::not_found(format!("file {path} is recorded but missing on disk")))?;
     Response::builder()
         .header(CONTENT_TYPE, mime)
         .header(ETAG, format!("\"{sha}\""))
+        .header(CACHE_CONTROL, "private, max-age=3600")
+        .body(Body::from(bytes))
+        .map_err(|e| ApiError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, "internal_error", e.to_string()))
+}
+
+/// The thumbnail of a photo: the kept file, or a new one made, written and recorded now.
+async fn thumbnail_of(state: &AppState, p: &Principal, path: &str) -> Result<Response, ApiError> {
+    let kept: Option<Option<String>> = sqlx::query_scalar("SELECT thumbnail_path FROM photos WHERE file_path = $1")
+        .bind(path)
+        .fetch_optional(&state.pool)
+        .await?;
+    let Some(kept) = kept else {
+        return Err(ApiError::new(
+            axum::http::StatusCode::BAD_REQUEST,
+            "not_a_photo",
+            format!("{path} is not a photo"),
+        ));
+    };
+    let files = state.config.files_dir();
+    let thumb_path = kept.unwrap_or_else(|| format!("thumbnails/{path}"));
+    let bytes = match tokio::fs::read(files.join(&thumb_path)).await {
+        Ok(b) => b,
+        Err(_) => {
+            let original = tokio::fs::read(files.join(path))
+                .await
+                .map_err(|_| ApiError::not_found(format!("file {path} is recorded but missing on disk")))?;
+            let small = tokio::task::spawn_blocking(move || thumbnail::make(&original))
+                .await
+                .map_err(|e| {
+                    ApiError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, "internal_error", e.to_string())
+                })?
+                .map_err(|e| ApiError::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, "unreadable_image", e))?;
+            let target = files.join(&thumb_path);
+            if let Some(dir) = target.parent() {
+                tokio::fs::create_dir_all(dir).await.map_err(|e| {
+                    ApiError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, "storage_error", e.to_string())
+                })?;
+            }
+            tokio::fs::write(&target, &small).await.map_err(|e| {
+                ApiError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, "storage_error", e.to_string())
+            })?;
+            let mut tx = state.pool.begin().await?;
+            sqlx::query("UPDATE photos SET thumbnail_path = $2 WHERE file_path = $1")
+                .bind(path)
+                .bind(&thumb_path)
+                .execute(&mut *tx)
+                .await?;
+            let event = AuditEvent::new(&p.actor, p.role.as_str(), "thumbnail_create", path, "success")
+                .change(None, Some(serde_json::json!({ "thumbnail_path": thumb_path })));
+            crate::audit::append(&mut tx, &[event]).await?;
+            tx.commit().await?;
+            small
+        }
+    };
+    Response::builder()
+        .header(CONTENT_TYPE, "image/jpeg")
         .header(CACHE_CONTROL, "private, max-age=3600")
         .body(Body::from(bytes))
         .map_err(|e| ApiError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, "internal_error", e.to_string()))
