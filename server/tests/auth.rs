@@ -7,13 +7,13 @@ use std::collections::{BTreeSet, HashMap};
 use std::io::Write;
 use std::process::Stdio;
 
-use common::{Env, Server, assert_one_error_line};
+use common::{Env, Server, assert_one_error_line, login, token, token_of};
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{Value, json};
 
 const P1: &str = "WX-ZS-2023-01";
 const P2: &str = "WX-ZS-2025-02";
-const PASSWORD: &str = "Demo#2026";
+use common::DEMO_PASSWORD as PASSWORD;
 /// The demo users standing for each role; "public" is anonymous.
 const CALLERS: &[(&str, &str)] = &[
     ("public", ""),
@@ -24,21 +24,6 @@ const CALLERS: &[(&str, &str)] = &[
     ("clerk", "clerk"),
     ("auditor", "auditor"),
 ];
-
-async fn login(client: &Client, base: &str, user: &str, password: &str) -> reqwest::Response {
-    client
-        .post(format!("{base}/api/auth/login"))
-        .json(&json!({ "username": user, "password": password }))
-        .send()
-        .await
-        .unwrap()
-}
-
-async fn token(client: &Client, base: &str, user: &str) -> String {
-    let r = login(client, base, user, PASSWORD).await;
-    assert_eq!(r.status(), 200, "login of {user}");
-    r.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned()
-}
 
 async fn call(client: &Client, base: &str, method: Method, path: &str, bearer: Option<&str>) -> (StatusCode, Value) {
     let mut req = client.request(method.clone(), format!("{base}{path}"));
@@ -405,12 +390,6 @@ async fn logins_tokens_cookies_and_api_keys() {
             .await
             .unwrap();
     assert!(failures >= 7, "failed logins are audited: {failures}");
-}
-
-async fn token_of(client: &Client, base: &str, user: &str, password: &str) -> String {
-    let r = login(client, base, user, password).await;
-    assert_eq!(r.status(), 200);
-    r.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned()
 }
 
 #[tokio::test]

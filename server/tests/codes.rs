@@ -4,20 +4,10 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{Env, Server};
+use common::{Env, Server, token};
 use onemap_codes::{BuildingNumber, ParcelCode, UnitCode};
 use reqwest::Client;
 use serde_json::{Value, json};
-
-async fn token(client: &Client, base: &str, user: &str) -> String {
-    let r = client
-        .post(format!("{base}/api/auth/login"))
-        .json(&json!({ "username": user, "password": "Demo#2026" }))
-        .send()
-        .await
-        .unwrap();
-    r.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned()
-}
 
 async fn allocate(client: &Client, base: &str, token: &str, body: Value) -> (u16, Value) {
     let r = client.post(format!("{base}/api/codes/allocate")).bearer_auth(token).json(&body).send().await.unwrap();

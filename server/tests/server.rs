@@ -4,7 +4,7 @@ mod common;
 
 use std::net::TcpListener;
 
-use common::{Env, Server, assert_one_error_line};
+use common::{Env, Server, assert_one_error_line, get_json};
 
 #[tokio::test]
 async fn serves_health_version_and_stats_then_stops_on_sigterm() {
@@ -49,25 +49,11 @@ async fn serves_health_version_and_stats_then_stops_on_sigterm() {
     assert_eq!(s["parcels"], 2000);
 
     // Unit codes: any input gets a report.
-    let code: serde_json::Value = client
-        .get(format!("{}/api/codes/410825001003GB00042F00071203", server.base))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (_, code) = get_json(&client, format!("{}/api/codes/410825001003GB00042F00071203", server.base), None).await;
     assert_eq!(code["valid"], true);
     assert_eq!(code["kind"], "unit");
     assert_eq!(code["segments"][0]["meaning_zh"], "温县");
-    let bad: serde_json::Value = client
-        .get(format!("{}/api/codes/410825001003GC00042F00071203", server.base))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (_, bad) = get_json(&client, format!("{}/api/codes/410825001003GC00042F00071203", server.base), None).await;
     assert_eq!(bad["valid"], false);
     assert_eq!(bad["errors"][0]["rule"], "feature_pair");
     let r = client.get(format!("{}/api/codes/%EF%BC%94%E5%8E%BF", server.base)).send().await.unwrap();

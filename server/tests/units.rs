@@ -2,28 +2,9 @@
 
 mod common;
 
-use common::{Env, Server};
+use common::{Env, Server, get_json as get, token};
 use reqwest::Client;
-use serde_json::{Value, json};
-
-async fn token(client: &Client, base: &str, user: &str) -> String {
-    let r = client
-        .post(format!("{base}/api/auth/login"))
-        .json(&json!({ "username": user, "password": "Demo#2026" }))
-        .send()
-        .await
-        .unwrap();
-    r.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned()
-}
-
-async fn get(client: &Client, url: String, token: Option<&str>) -> (u16, Value) {
-    let mut req = client.get(url);
-    if let Some(t) = token {
-        req = req.bearer_auth(t);
-    }
-    let r = req.send().await.unwrap();
-    (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
-}
+use serde_json::Value;
 
 #[tokio::test]
 async fn a_unit_with_its_whole_chain_masked_and_scoped_by_role() {

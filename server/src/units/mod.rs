@@ -86,8 +86,10 @@ struct UnitQuery {
     crs: Option<i32>,
 }
 
-#[derive(sqlx::FromRow)]
+/// A registered right as stored; served flattened into [`Right`].
+#[derive(Serialize, sqlx::FromRow)]
 struct RightRow {
+    #[serde(skip)]
     id: i64,
     kind: String,
     status: String,
@@ -130,20 +132,9 @@ struct Party {
 
 #[derive(Serialize)]
 struct Right {
-    kind: String,
-    status: String,
-    business_no: String,
-    registered_on: NaiveDate,
-    starts_on: Option<NaiveDate>,
-    ends_on: Option<NaiveDate>,
-    cancelled_on: Option<NaiveDate>,
-    right_nature: Option<String>,
-    co_ownership: Option<String>,
-    secured_amount: Option<f64>,
-    authority: Option<String>,
-    document_no: Option<String>,
+    #[serde(flatten)]
+    right: RightRow,
     parties: Vec<Party>,
-    certificates: serde_json::Value,
 }
 
 #[derive(sqlx::FromRow)]
@@ -313,9 +304,9 @@ async fn unit(
         sqlx::query_as(include_str!("parties.sql")).bind(&ids).fetch_all(&state.pool).await?;
     let rights = rights
         .into_iter()
-        .map(|r| Right {
+        .map(|right| Right {
             parties: parties
-                .extract_if(.., |p| p.right_id == r.id)
+                .extract_if(.., |p| p.right_id == right.id)
                 .map(|p| Party {
                     role: p.role,
                     name: PersonName(p.name),
@@ -326,19 +317,7 @@ async fn unit(
                     share: p.share,
                 })
                 .collect(),
-            kind: r.kind,
-            status: r.status,
-            business_no: r.business_no,
-            registered_on: r.registered_on,
-            starts_on: r.starts_on,
-            ends_on: r.ends_on,
-            cancelled_on: r.cancelled_on,
-            right_nature: r.right_nature,
-            co_ownership: r.co_ownership,
-            secured_amount: r.secured_amount,
-            authority: r.authority,
-            document_no: r.document_no,
-            certificates: r.certificates,
+            right,
         })
         .collect();
 

@@ -129,3 +129,37 @@ impl Drop for Server {
         let _ = self.child.kill();
     }
 }
+
+/// The demo users' password (demo data only).
+pub const DEMO_PASSWORD: &str = "Demo#2026";
+
+pub async fn login(client: &reqwest::Client, base: &str, user: &str, password: &str) -> reqwest::Response {
+    client
+        .post(format!("{base}/api/auth/login"))
+        .json(&serde_json::json!({ "username": user, "password": password }))
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Logs in and returns the bearer token; the login must succeed.
+pub async fn token_of(client: &reqwest::Client, base: &str, user: &str, password: &str) -> String {
+    let r = login(client, base, user, password).await;
+    assert_eq!(r.status(), 200, "login of {user}");
+    r.json::<serde_json::Value>().await.unwrap()["token"].as_str().unwrap().to_owned()
+}
+
+/// The token of a demo user.
+pub async fn token(client: &reqwest::Client, base: &str, user: &str) -> String {
+    token_of(client, base, user, DEMO_PASSWORD).await
+}
+
+/// GET a URL (with a bearer token if given): status and JSON body (null when not JSON).
+pub async fn get_json(client: &reqwest::Client, url: String, bearer: Option<&str>) -> (u16, serde_json::Value) {
+    let mut req = client.get(url);
+    if let Some(t) = bearer {
+        req = req.bearer_auth(t);
+    }
+    let r = req.send().await.unwrap();
+    (r.status().as_u16(), r.json().await.unwrap_or(serde_json::Value::Null))
+}
