@@ -6,13 +6,16 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/onemap/target
 CARGO ?= cargo
 ONEMAP := $(CARGO_TARGET_DIR)/release/onemap
 
-.PHONY: run test lint build deps test-deps stop help
+.PHONY: run test lint build deps test-deps stop help fuzz bench-units
+FUZZ_SECONDS ?= 300
 
 help:
 	@echo "make run    install what is missing, build, migrate, load the demo county if empty, serve http://127.0.0.1:$${PORT:-8080}"
 	@echo "make test   install what the tests need and run every test"
 	@echo "make lint   rustfmt and clippy"
 	@echo "make stop   stop the embedded PostgreSQL cluster"
+	@echo "make fuzz   fuzz the unit-code parser for FUZZ_SECONDS (default 300)"
+	@echo "make bench-units   benchmark /api/units, /api/identify, /api/search on the 500k-parcel county"
 
 run: deps build
 	$(ONEMAP) db migrate
@@ -24,6 +27,12 @@ build:
 
 test: test-deps
 	$(CARGO) test --workspace --locked
+	$(MAKE) fuzz FUZZ_SECONDS=20
+
+# cargo-fuzz needs nightly flags; RUSTC_BOOTSTRAP lets the stable toolchain accept them.
+fuzz:
+	mkdir -p fuzz/corpus/unit_code && cd fuzz && RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR=$(HOME)/.cache/onemap/fuzz-target \
+	  $(CARGO) fuzz run unit_code corpus/unit_code seeds/unit_code -- -max_total_time=$(FUZZ_SECONDS)
 
 lint:
 	$(CARGO) fmt --all -- --check

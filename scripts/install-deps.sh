@@ -28,3 +28,8 @@ if ! command -v cargo >/dev/null; then
     echo "error: cargo is not installed: install the Rust toolchain (rustup) and run again" >&2
     exit 1
 fi
+
+if [ "${1:-run}" = test ] && ! cargo fuzz --version >/dev/null 2>&1; then
+    echo "onemap: installing cargo-fuzz"
+    cargo install cargo-fuzz --locked --version 0.13.2 >/dev/null
+fi
