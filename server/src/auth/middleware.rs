@@ -134,6 +134,8 @@ struct SessionRow {
     role: String,
     appraisal_firm_id: Option<i64>,
     disabled: bool,
+    firm_projects: Option<Vec<i64>>,
+    granted: Vec<i64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -183,7 +185,7 @@ async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<(Principal, Op
             return Err(AuthError::ExpiredToken);
         }
         let role = Role::parse(&s.role).unwrap_or(Role::Public);
-        let projects = project_scope(&state.pool, role, s.appraisal_firm_id, Some(s.user_id), &[]).await?;
+        let projects = scope(role, s.firm_projects, s.granted, &[]);
         let principal = Principal {
             actor: format!("user:{}", s.username),
             role,
@@ -240,13 +242,22 @@ pub async fn project_scope(
         .bind(user_id.unwrap_or(-1))
         .fetch_one(pool)
         .await?;
+    Ok(scope(role, firm_projects, granted, key_projects))
+}
+
+/// The projects a caller may see from what scope.sql (or session.sql) returned: an
+/// appraiser's firm's projects, narrowed by explicit grants (a user's or an API key's).
+fn scope(role: Role, firm_projects: Option<Vec<i64>>, granted: Vec<i64>, key_projects: &[i64]) -> Option<HashSet<i64>> {
+    if role == Role::Public {
+        return Some(HashSet::new());
+    }
     let explicit: HashSet<i64> = granted.into_iter().chain(key_projects.iter().copied()).collect();
-    Ok(match (firm_projects, explicit.is_empty()) {
+    match (firm_projects, explicit.is_empty()) {
         (Some(firm), true) => Some(firm.into_iter().collect()),
         (Some(firm), false) => Some(firm.into_iter().filter(|p| explicit.contains(p)).collect()),
         (None, true) => None,
         (None, false) => Some(explicit),
-    })
+    }
 }
 
 #[cfg(test)]

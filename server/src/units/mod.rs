@@ -87,10 +87,8 @@ struct UnitQuery {
 }
 
 /// A registered right as stored; served flattened into [`Right`].
-#[derive(Serialize, sqlx::FromRow)]
+#[derive(Serialize, Deserialize)]
 struct RightRow {
-    #[serde(skip)]
-    id: i64,
     kind: String,
     status: String,
     business_no: String,
@@ -104,11 +102,12 @@ struct RightRow {
     authority: Option<String>,
     document_no: Option<String>,
     certificates: serde_json::Value,
+    #[serde(skip_serializing)]
+    parties: Vec<PartyRow>,
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(Deserialize)]
 struct PartyRow {
-    right_id: i64,
     role: String,
     share: Option<f64>,
     name: String,
@@ -137,9 +136,8 @@ struct Right {
     parties: Vec<Party>,
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(Deserialize)]
 struct CompensationRow {
-    id: i64,
     project_id: i64,
     project_code: String,
     project_name: String,
@@ -178,9 +176,12 @@ struct CompensationRow {
     appraised_on: Option<NaiveDate>,
     moved_out_on: Option<NaiveDate>,
     demolished_on: Option<NaiveDate>,
+    payments: Vec<PaymentRow>,
+    photos: serde_json::Value,
+    documents: serde_json::Value,
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(Deserialize)]
 struct PaymentRow {
     voucher_no: String,
     purpose: String,
@@ -245,9 +246,9 @@ struct UnitRecord {
     compensation: Option<Compensation>,
 }
 
-/// Roles that may see relocation data (in their project scope).
-fn sees_relocation(p: &Principal, project_id: i64) -> bool {
-    matches!(p.role, Role::Admin | Role::Officer | Role::Appraiser | Role::Auditor) && p.can_see_project(project_id)
+/// Roles that may see relocation data (in their project scope, which unit.sql applies).
+fn sees_relocation(role: Role) -> bool {
+    matches!(role, Role::Admin | Role::Officer | Role::Appraiser | Role::Auditor)
 }
 
 async fn unit(
@@ -263,50 +264,41 @@ async fn unit(
     }
     let kind = rep.kind.unwrap_or(Kind::Unit);
     let srid = q.crs.unwrap_or(4490);
-    let known: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM spatial_ref_sys WHERE srid = $1)")
+    let parcel_code = &code[..19];
+    let building_no = (code.len() >= 24 && code.as_bytes()[19] == b'F').then(|| &code[..24]);
+    let unit_code = (kind == Kind::Unit && code.as_bytes()[19] == b'F').then_some(code.as_str());
+    // Rights are registered on a house unit's code or on the parcel's land unit.
+    let registered_on = unit_code.map(str::to_owned).unwrap_or_else(|| format!("{parcel_code}W00000000"));
+    let projects: Option<Vec<i64>> = p.projects.as_ref().map(|s| s.iter().copied().collect());
+    let row: Option<UnitRow> = sqlx::query_as(include_str!("unit.sql"))
+        .bind(parcel_code)
+        .bind(building_no)
+        .bind(unit_code)
         .bind(srid)
-        .fetch_one(&state.pool)
+        .bind(&registered_on)
+        .bind(sees_relocation(p.role))
+        .bind(projects)
+        .fetch_optional(&state.pool)
         .await?;
-    if !known {
+    let Some(row) = row else {
         return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
             "invalid_crs",
             format!("EPSG:{srid} is not a known coordinate reference system"),
         ));
-    }
-    let parcel_code = &code[..19];
-    let building_no = (code.len() >= 24 && code.as_bytes()[19] == b'F').then(|| &code[..24]);
-    let unit_code = (kind == Kind::Unit && code.as_bytes()[19] == b'F').then_some(code.as_str());
-    let (parcel, building, house_unit): (
-        Option<serde_json::Value>,
-        Option<serde_json::Value>,
-        Option<serde_json::Value>,
-    ) = sqlx::query_as(include_str!("land.sql"))
-        .bind(parcel_code)
-        .bind(building_no)
-        .bind(unit_code)
-        .bind(srid)
-        .fetch_one(&state.pool)
-        .await?;
-    let missing = parcel.is_none()
-        || (building_no.is_some() && building.is_none())
-        || (unit_code.is_some() && house_unit.is_none());
+    };
+    let missing = row.parcel.is_none()
+        || (building_no.is_some() && row.building.is_none())
+        || (unit_code.is_some() && row.house_unit.is_none());
     if missing {
         return Err(ApiError::not_found(format!("no unit {code}")));
     }
-
-    // Rights are registered on a house unit's code or on the parcel's land unit.
-    let registered_on = unit_code.map(str::to_owned).unwrap_or_else(|| format!("{parcel_code}W00000000"));
-    let rights: Vec<RightRow> =
-        sqlx::query_as(include_str!("rights.sql")).bind(&registered_on).fetch_all(&state.pool).await?;
-    let ids: Vec<i64> = rights.iter().map(|r| r.id).collect();
-    let mut parties: Vec<PartyRow> =
-        sqlx::query_as(include_str!("parties.sql")).bind(&ids).fetch_all(&state.pool).await?;
+    let rights: Vec<RightRow> = decode(row.rights)?;
     let rights = rights
         .into_iter()
-        .map(|right| Right {
-            parties: parties
-                .extract_if(.., |p| p.right_id == right.id)
+        .map(|mut right| Right {
+            parties: std::mem::take(&mut right.parties)
+                .into_iter()
                 .map(|p| Party {
                     role: p.role,
                     name: PersonName(p.name),
@@ -320,34 +312,35 @@ async fn unit(
             right,
         })
         .collect();
-
-    let house_unit_id = house_unit.as_ref().and_then(|h| h["id"].as_i64());
-    let parcel_id = parcel.as_ref().and_then(|p| p["id"].as_i64());
-    let row: Option<CompensationRow> = sqlx::query_as(include_str!("compensation.sql"))
-        .bind(house_unit_id)
-        .bind(parcel_id)
-        .fetch_optional(&state.pool)
-        .await?;
-    let compensation = match row {
-        Some(c) if sees_relocation(&p, c.project_id) => Some(compensation(&state, c).await?),
-        _ => None,
-    };
+    let compensation = row.compensation.map(decode).transpose()?.map(compensation);
     Ok(Json(UnitRecord {
         code,
         kind,
-        parcel: parcel.unwrap_or_default(),
-        building: building.unwrap_or_default(),
-        house_unit: house_unit.unwrap_or_default(),
+        parcel: row.parcel.unwrap_or_default(),
+        building: row.building.unwrap_or_default(),
+        house_unit: row.house_unit.unwrap_or_default(),
         rights,
         compensation,
     }))
 }
 
-async fn compensation(state: &AppState, c: CompensationRow) -> Result<Compensation, ApiError> {
-    let payments: Vec<PaymentRow> =
-        sqlx::query_as(include_str!("payments.sql")).bind(c.id).fetch_all(&state.pool).await?;
-    let (photos, documents): (serde_json::Value, serde_json::Value) =
-        sqlx::query_as(include_str!("media.sql")).bind(c.id).fetch_one(&state.pool).await?;
+/// One row of unit.sql: each part of the chain as JSON.
+#[derive(sqlx::FromRow)]
+struct UnitRow {
+    parcel: Option<serde_json::Value>,
+    building: Option<serde_json::Value>,
+    house_unit: Option<serde_json::Value>,
+    rights: serde_json::Value,
+    compensation: Option<serde_json::Value>,
+}
+
+/// JSON built by unit.sql into its typed row; a mismatch is a bug between the two.
+fn decode<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> Result<T, ApiError> {
+    serde_json::from_value(v).map_err(|e| ApiError::internal(format!("unit.sql row does not match its type: {e}")))
+}
+
+fn compensation(c: CompensationRow) -> Compensation {
+    let payments = c.payments;
     let amount = |yuan| Amount { project_id: c.project_id, yuan };
     let amounts = [
         ("house_value", c.house_value),
@@ -376,7 +369,7 @@ async fn compensation(state: &AppState, c: CompensationRow) -> Result<Compensati
     .into_iter()
     .filter_map(|(status, on)| on.map(|on| Step { status, on }))
     .collect();
-    Ok(Compensation {
+    Compensation {
         project: serde_json::json!({ "code": c.project_code, "name": c.project_name }),
         code: c.code,
         status: c.status,
@@ -409,7 +402,7 @@ async fn compensation(state: &AppState, c: CompensationRow) -> Result<Compensati
             })
             .collect(),
         timeline,
-        photos,
-        documents,
-    })
+        photos: c.photos,
+        documents: c.documents,
+    }
 }
