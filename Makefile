@@ -44,5 +44,8 @@ deps:
 test-deps:
 	@scripts/install-deps.sh test
 
+bench-units:
+	bench/units.sh
+
 stop:
 	$(ONEMAP) db stop

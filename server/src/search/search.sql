@@ -1,5 +1,11 @@
 -- Ranked hits for $1 (as typed) / $2 (upper case), at most $3 per source and overall;
--- holder names only when $4. Code prefixes use the unique btree indexes by range.
+-- holder names only when $4. Every branch reads a bounded number of rows, so a query that
+-- matches half the county (温县, 2022) costs no more than a rare one:
+-- * code prefixes use the unique btree indexes by range;
+-- * certificate numbers (5+ characters) and addresses (3+; shorter ones have no trigram)
+--   take the first 200 trigram-index matches and rank those by similarity;
+-- * holder names: the first $3 names by prefix (an exact name sorts first), then at most
+--   3 current rights each.
 SELECT kind, title, subtitle, unit_code, score FROM (
   (SELECT 'unit' AS kind, h.unit_code::text AS title, coalesce(h.room_label, '') AS subtitle, h.unit_code::text AS unit_code,
           CASE WHEN h.unit_code = $2 THEN 1.0 ELSE 0.9 END AS score
@@ -13,16 +19,25 @@ SELECT kind, title, subtitle, unit_code, score FROM (
   UNION ALL
   (SELECT 'certificate', c.number, c.kind, r.unit_code::text,
           CASE WHEN c.number = $1 THEN 0.97 ELSE 0.6 + 0.3 * similarity(c.number, $1) END
-     FROM certificates c JOIN rights r ON r.id = c.right_id
-    WHERE length($1) >= 3 AND c.number LIKE '%' || $1 || '%' ORDER BY 5 DESC, c.number LIMIT $3)
+     FROM (SELECT id, number, kind, right_id FROM certificates
+            WHERE length($1) >= 5 AND number LIKE '%' || $1 || '%' LIMIT 200) c
+     JOIN rights r ON r.id = c.right_id
+    ORDER BY 5 DESC, c.number LIMIT $3)
   UNION ALL
   (SELECT 'holder', h.name, r.kind, r.unit_code::text, CASE WHEN h.name = $1 THEN 0.8 ELSE 0.6 END
-     FROM right_holders h JOIN right_parties rp ON rp.holder_id = h.id AND rp.role = 'holder'
-     JOIN rights r ON r.id = rp.right_id AND r.status = 'current' AND r.kind IN ('house_ownership', 'land_contract', 'forest_land_use')
-    WHERE $4 AND h.name >= $1 AND h.name < $1 || chr(1114111) ORDER BY 5 DESC, h.name, r.unit_code LIMIT $3)
+     FROM (SELECT id, name FROM right_holders
+            WHERE $4 AND name >= $1 AND name < $1 || chr(1114111) ORDER BY name, id LIMIT $3) h
+     CROSS JOIN LATERAL (
+          SELECT r.kind, r.unit_code FROM right_parties rp
+            JOIN rights r ON r.id = rp.right_id AND r.status = 'current'
+                         AND r.kind IN ('house_ownership', 'land_contract', 'forest_land_use')
+           WHERE rp.holder_id = h.id AND rp.role = 'holder' LIMIT 3) r
+    ORDER BY 5 DESC, h.name, r.unit_code LIMIT $3)
   UNION ALL
   (SELECT 'address', p.address, p.parcel_code::text, p.unit_code::text, 0.4 + 0.4 * similarity(p.address, $1)
-     FROM parcels p WHERE length($1) >= 3 AND p.address LIKE '%' || $1 || '%' ORDER BY 5 DESC, p.parcel_code LIMIT $3)
+     FROM (SELECT address, parcel_code, unit_code FROM parcels
+            WHERE length($1) >= 3 AND address LIKE '%' || $1 || '%' LIMIT 200) p
+    ORDER BY 5 DESC, p.parcel_code LIMIT $3)
 ) hits
 ORDER BY score DESC, title
 LIMIT $3

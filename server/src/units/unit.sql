@@ -15,7 +15,7 @@ WITH crs AS (
 ), comp AS (
     SELECT c.* FROM compensation_units c
     WHERE $6 AND ($7::bigint[] IS NULL OR c.project_id = ANY ($7))
-      AND CASE WHEN $3::text IS NOT NULL THEN c.house_unit_id = (SELECT id FROM house_unit)
+      AND CASE WHEN EXISTS (SELECT FROM house_unit) THEN c.house_unit_id = (SELECT id FROM house_unit)
                ELSE c.parcel_id = (SELECT id FROM parcel) AND c.house_unit_id IS NULL END
     ORDER BY c.id LIMIT 1
 )
