@@ -74,6 +74,10 @@ pub struct GlobalArgs {
     #[arg(long, global = true, env = "ONEMAP_SESSION_MINUTES", value_name = "MIN")]
     pub session_minutes: Option<u32>,
 
+    /// Memory for cached vector tiles, MiB [default: 256]
+    #[arg(long, global = true, env = "ONEMAP_TILE_CACHE_MB", value_name = "MIB")]
+    pub tile_cache_mb: Option<u32>,
+
     /// Failed logins that lock an account [default: 5]
     #[arg(long, global = true, env = "ONEMAP_LOCKOUT_FAILURES", value_name = "N")]
     pub lockout_failures: Option<u32>,
@@ -111,6 +115,7 @@ struct FileConfig {
     log: Option<String>,
     log_format: Option<LogFormat>,
     session_minutes: Option<u32>,
+    tile_cache_mb: Option<u32>,
     lockout_failures: Option<u32>,
     lockout_minutes: Option<u32>,
     audit_retention_days: Option<u32>,
@@ -130,6 +135,8 @@ pub struct Config {
     pub log: String,
     pub log_format: LogFormat,
     pub session_minutes: i32,
+    /// Bytes of cached tiles (0: no cache).
+    pub tile_cache_bytes: u64,
     pub lockout_failures: i32,
     pub lockout_minutes: i32,
     pub audit_retention_days: u32,
@@ -159,6 +166,7 @@ impl Config {
             log: args.log.clone().or(file.log).unwrap_or_else(|| "info,sqlx::postgres::notice=warn".into()),
             log_format: args.log_format.or(file.log_format).unwrap_or_default(),
             session_minutes: positive(args.session_minutes.or(file.session_minutes).unwrap_or(480), "session_minutes")?,
+            tile_cache_bytes: u64::from(args.tile_cache_mb.or(file.tile_cache_mb).unwrap_or(256)) << 20,
             lockout_failures: positive(
                 args.lockout_failures.or(file.lockout_failures).unwrap_or(5),
                 "lockout_failures",

@@ -18,6 +18,7 @@ mod http;
 mod identify;
 mod relocation;
 mod search;
+mod tiles;
 mod unit_codes;
 mod units;
 
@@ -204,7 +205,9 @@ async fn run(command: Command, config: Config) -> Result<(), CliError> {
             db::migrate(&owner).await?;
             let pool = db::connect_app(&config, &owner, config.db_pool).await?;
             let (audit, writer) = audit::AuditLog::start(pool.clone());
-            let state = http::AppState { pool, config: Arc::new(config), started: Instant::now(), audit };
+            let tiles = tiles::TileCache::new(config.tile_cache_bytes);
+            tokio::spawn(tiles::listen(pool.clone(), tiles.clone()));
+            let state = http::AppState { pool, config: Arc::new(config), started: Instant::now(), audit, tiles };
             http::serve(state, writer).await?;
         }
         Command::Db(DbCommand::Migrate) => {

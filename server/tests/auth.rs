@@ -64,6 +64,12 @@ const MATRIX: &[(&str, &str, &[&str])] = &[
     ("GET", "/api/projects/{code}/units", &["admin", "officer", "appraiser", "auditor"]),
     ("GET", "/api/audit", &["admin", "auditor"]),
     ("GET", "/files/{*path}", &["admin", "officer", "appraiser", "auditor", "clerk"]),
+    ("GET", "/tiles/{layers}", &["public", "admin", "officer", "appraiser", "surveyor", "clerk", "auditor"]),
+    (
+        "GET",
+        "/tiles/{layers}/{z}/{x}/{tile}",
+        &["public", "admin", "officer", "appraiser", "surveyor", "clerk", "auditor"],
+    ),
     ("GET", "/api/{*rest}", &["public", "admin", "officer", "appraiser", "surveyor", "clerk", "auditor"]),
     ("POST", "/api/{*rest}", &["public", "admin", "officer", "appraiser", "surveyor", "clerk", "auditor"]),
     ("PUT", "/api/{*rest}", &["public", "admin", "officer", "appraiser", "surveyor", "clerk", "auditor"]),
@@ -113,7 +119,9 @@ async fn route_role_matrix_scope_and_masking() {
             .replace("/api/codes/{code}", "/api/codes/410825001003GB00042F00071203")
             .replace("{code}", P1)
             .replace("{*path}", &photo)
-            .replace("{*rest}", "no-such-thing");
+            .replace("{*rest}", "no-such-thing")
+            .replace("{layers}/{z}/{x}/{tile}", "parcels,compensation_units/14/13338/6492.mvt")
+            .replace("{layers}", "parcels,compensation_units");
         for (role, _) in CALLERS {
             let (status, body) =
                 call(&client, &base, method.parse().unwrap(), &path, tokens.get(role).map(String::as_str)).await;

@@ -65,9 +65,11 @@ async fn migrations_apply_to_a_fresh_cluster_and_are_idempotent() {
     ] {
         assert!(tables.iter().any(|x| x == t), "missing table {t}: {tables:?}");
     }
-    // Typed geometry columns with SRID 4490 and a GiST index on each.
+    // Typed geometry columns with SRID 4490 (and their Web Mercator copies for the tiles,
+    // `geom_3857`) and a GiST index on each.
     let untyped: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM geometry_columns WHERE f_table_schema = 'public' AND f_table_name NOT LIKE 'stage_%' AND (srid <> 4490 OR type = 'GEOMETRY')",
+        "SELECT count(*) FROM geometry_columns WHERE f_table_schema = 'public' AND f_table_name NOT LIKE 'stage_%'
+           AND (srid <> CASE WHEN f_geometry_column = 'geom_3857' THEN 3857 ELSE 4490 END OR type = 'GEOMETRY')",
     )
     .fetch_one(&pool)
     .await

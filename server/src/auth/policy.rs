@@ -46,6 +46,9 @@ pub const RULES: &[(Method, &str, Access)] = &[
     (Method::GET, "/api/projects/{code}/units", Access::Roles(RELOCATION_READERS)),
     (Method::GET, "/api/audit", Access::Roles(AUDITORS)),
     (Method::GET, "/files/{*path}", Access::Roles(FILE_READERS)),
+    // Tiles are public; their content follows the role (relocation layers only in scope).
+    (Method::GET, "/tiles/{layers}", Access::Public),
+    (Method::GET, "/tiles/{layers}/{z}/{x}/{tile}", Access::Public),
     // Unknown API paths answer 404 to everyone.
     (Method::GET, "/api/{*rest}", Access::Public),
     (Method::POST, "/api/{*rest}", Access::Public),

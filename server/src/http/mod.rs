@@ -25,6 +25,7 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub started: Instant,
     pub audit: AuditLog,
+    pub tiles: crate::tiles::TileCache,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -76,7 +77,8 @@ pub fn all_routes() -> Routes {
         .merge(crate::auth::routes())
         .merge(crate::relocation::routes())
         .merge(crate::audit::routes())
-        .merge(crate::files::routes());
+        .merge(crate::files::routes())
+        .merge(crate::tiles::routes());
     // Unknown API paths answer a 404 problem body.
     for m in [Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE] {
         routes = routes.route(m, "/api/{*rest}", api_not_found);

@@ -1,0 +1,191 @@
+//! The tile cache: encoded tiles in memory, bounded by bytes, keyed by the tile, its layers
+//! and who asked (role and project scope), and dropped exactly when the data under them
+//! changes: PostgreSQL triggers (migration 7) NOTIFY `onemap_tiles` with the changed
+//! extent of every statement on a tiled table, whatever wrote it; [`listen`] drops every
+//! cached tile of an affected layer, at every zoom, whose extent touches a changed box.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use moka::sync::Cache;
+use serde::Deserialize;
+use sqlx::PgPool;
+use sqlx::postgres::PgListener;
+
+use super::layers::Layer;
+
+/// Who a tile was made for: the same tile differs by role and project scope.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Audience {
+    pub role: &'static str,
+    /// Sorted project ids the caller may see; None: all.
+    pub projects: Option<Vec<i64>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct TileKey {
+    pub layers: Arc<[Layer]>,
+    pub z: u8,
+    pub x: u32,
+    pub y: u32,
+    pub audience: Audience,
+}
+
+/// An encoded tile and its entity tag.
+#[derive(Clone)]
+pub struct Tile {
+    pub data: Bytes,
+    pub etag: Arc<str>,
+}
+
+#[derive(Clone)]
+pub struct TileCache {
+    tiles: Cache<TileKey, Tile>,
+}
+
+impl TileCache {
+    pub fn new(max_bytes: u64) -> Self {
+        let tiles = Cache::builder()
+            .max_capacity(max_bytes)
+            .weigher(|k: &TileKey, t: &Tile| (t.data.len() + 64 + 8 * k.layers.len()).try_into().unwrap_or(u32::MAX))
+            .support_invalidation_closures()
+            .build();
+        Self { tiles }
+    }
+
+    pub fn get(&self, key: &TileKey) -> Option<Tile> {
+        self.tiles.get(key)
+    }
+
+    pub fn insert(&self, key: TileKey, tile: Tile) {
+        self.tiles.insert(key, tile);
+    }
+
+    /// Drops the tiles of layers fed by `table` that touch one of `boxes` (lon/lat, EPSG:4490).
+    pub fn invalidate(&self, table: &str, boxes: &[[f64; 4]]) {
+        let table = table.to_owned();
+        let boxes = boxes.to_vec();
+        let _ = self.tiles.invalidate_entries_if(move |k, _| {
+            k.layers.iter().any(|l| l.tables(k.z).contains(&table.as_str()))
+                && boxes.iter().any(|b| intersects(tile_bounds(k.z, k.x, k.y), *b))
+        });
+        self.tiles.run_pending_tasks();
+    }
+
+    /// Drops every tile of layers fed by `table` (after TRUNCATE).
+    pub fn invalidate_table(&self, table: &str) {
+        let table = table.to_owned();
+        let _ = self
+            .tiles
+            .invalidate_entries_if(move |k, _| k.layers.iter().any(|l| l.tables(k.z).contains(&table.as_str())));
+        self.tiles.run_pending_tasks();
+    }
+
+    pub fn clear(&self) {
+        self.tiles.invalidate_all();
+        self.tiles.run_pending_tasks();
+    }
+}
+
+/// A tile's extent in lon/lat, widened by the 64/4096 buffer its features are clipped with.
+pub fn tile_bounds(z: u8, x: u32, y: u32) -> [f64; 4] {
+    let n = f64::from(1u32 << z);
+    let lon = |x: f64| x / n * 360.0 - 180.0;
+    let lat = |y: f64| (std::f64::consts::PI * (1.0 - 2.0 * y / n)).sinh().atan().to_degrees();
+    let buffer = 64.0 / 4096.0;
+    let (x, y) = (f64::from(x), f64::from(y));
+    [lon(x - buffer), lat(y + 1.0 + buffer), lon(x + 1.0 + buffer), lat(y - buffer)]
+}
+
+fn intersects(a: [f64; 4], b: [f64; 4]) -> bool {
+    a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3]
+}
+
+#[derive(Deserialize)]
+struct Change {
+    table: String,
+    #[serde(default)]
+    boxes: Vec<[f64; 4]>,
+    #[serde(default)]
+    all: bool,
+}
+
+/// Listens for changes and invalidates. If the connection drops, notifications may have been
+/// missed: the whole cache is cleared when it comes back.
+pub async fn listen(pool: PgPool, cache: TileCache) {
+    loop {
+        let mut listener = match PgListener::connect_with(&pool).await {
+            Ok(l) => l,
+            Err(e) => {
+                tracing::warn!(error = %e, "tile cache: cannot listen for changes; retrying");
+                tokio::time::sleep(Duration::from_secs(2)).await;
+                continue;
+            }
+        };
+        if let Err(e) = listener.listen("onemap_tiles").await {
+            tracing::warn!(error = %e, "tile cache: LISTEN failed; retrying");
+            tokio::time::sleep(Duration::from_secs(2)).await;
+            continue;
+        }
+        cache.clear();
+        loop {
+            match listener.try_recv().await {
+                Ok(Some(n)) => match serde_json::from_str::<Change>(n.payload()) {
+                    Ok(c) if c.all => cache.invalidate_table(&c.table),
+                    Ok(c) => cache.invalidate(&c.table, &c.boxes),
+                    Err(e) => {
+                        tracing::warn!(error = %e, payload = n.payload(), "tile cache: unreadable change; clearing");
+                        cache.clear();
+                    }
+                },
+                // The connection was lost (it reconnects): changes may have been missed.
+                Ok(None) => cache.clear(),
+                Err(e) => {
+                    tracing::warn!(error = %e, "tile cache: listener failed; reconnecting");
+                    break;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tile_bounds_match_the_web_mercator_grid() {
+        let [w, s, e, n] = tile_bounds(0, 0, 0);
+        assert!(w < -180.0 && e > 180.0 && n > 85.05 && s < -85.05);
+        // z14 tile over 温县: contains 113.08 E, 34.94 N.
+        let b = tile_bounds(14, 13338, 6492);
+        assert!(b[0] < 113.08 && 113.08 < b[2] && b[1] < 34.94 && 34.94 < b[3], "{b:?}");
+    }
+
+    #[test]
+    fn only_touched_tiles_of_affected_layers_are_dropped() {
+        let cache = TileCache::new(1 << 20);
+        let audience = Audience { role: "public", projects: Some(vec![]) };
+        let key = |layers: &[Layer], z, x, y| TileKey { layers: layers.into(), z, x, y, audience: audience.clone() };
+        let tile = Tile { data: Bytes::from_static(b"x"), etag: "\"e\"".into() };
+        let here = key(&[Layer::Parcels], 14, 13338, 6492);
+        let next_door = key(&[Layer::Parcels], 14, 13340, 6492);
+        let other_layer = key(&[Layer::Buildings], 14, 13338, 6492);
+        let low_zoom = key(&[Layer::County, Layer::Parcels], 8, 208, 101);
+        for k in [&here, &next_door, &other_layer, &low_zoom] {
+            cache.insert(k.clone(), tile.clone());
+        }
+        let b = tile_bounds(14, 13338, 6492);
+        let centre = [(b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0];
+        let changed = [[centre[0], centre[1], centre[0] + 1e-5, centre[1] + 1e-5]];
+        cache.invalidate("parcels", &changed);
+        assert!(cache.get(&here).is_none());
+        assert!(cache.get(&next_door).is_some() && cache.get(&other_layer).is_some());
+        // Below z14 the parcels layer shows sub-district aggregates, which parcels change
+        // through the sub-district's count.
+        assert!(cache.get(&low_zoom).is_some());
+        cache.invalidate("cadastral_subdistricts", &changed);
+        assert!(cache.get(&low_zoom).is_none());
+    }
+}

@@ -1,0 +1,235 @@
+//! Vector tiles (Mapbox Vector Tile 2.1) from PostGIS: `GET /tiles/{layers}/{z}/{x}/{y}.mvt`
+//! (or `.pbf`), one or several comma-separated layers in one tile, and
+//! `GET /tiles/{layers}` (TileJSON 3.0). Content follows the caller's role and project
+//! scope; tiles are cached in memory per audience and dropped when their data changes.
+
+mod cache;
+mod layers;
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use bytes::Bytes;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use cache::{Audience, Tile, TileKey};
+pub use cache::{TileCache, listen};
+pub use layers::Layer;
+
+use crate::auth::{Principal, Role};
+use crate::error::ApiError;
+use crate::http::{AppState, Routes};
+
+pub fn routes() -> Routes {
+    Routes::new().route(Method::GET, "/tiles/{layers}", tilejson).route(
+        Method::GET,
+        "/tiles/{layers}/{z}/{x}/{tile}",
+        tile,
+    )
+}
+
+/// Deepest zoom served.
+pub const MAX_ZOOM: u8 = 22;
+
+fn bad_tile(message: String) -> ApiError {
+    ApiError::new(StatusCode::BAD_REQUEST, "invalid_tile", message)
+}
+
+/// `parcels,buildings` → the layers, in order; unknown names are 404, repeats 400.
+pub fn parse_layers(list: &str) -> Result<Arc<[Layer]>, ApiError> {
+    let mut layers = Vec::new();
+    for name in list.split(',') {
+        let layer = Layer::parse(name.trim()).ok_or_else(|| {
+            let known: Vec<&str> = Layer::ALL.iter().map(|l| l.name()).collect();
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                "unknown_layer",
+                format!("no tile layer {name:?}; layers: {}", known.join(", ")),
+            )
+        })?;
+        if layers.contains(&layer) {
+            return Err(bad_tile(format!("layer {name} is listed twice")));
+        }
+        layers.push(layer);
+    }
+    Ok(layers.into())
+}
+
+/// z, x and `{y}.mvt` / `{y}.pbf` of a tile path, checked against the zoom's range.
+fn parse_tile(z: &str, x: &str, file: &str) -> Result<(u8, u32, u32), ApiError> {
+    let y = file.strip_suffix(".mvt").or_else(|| file.strip_suffix(".pbf")).ok_or_else(|| {
+        ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("tiles end in .mvt or .pbf, not {file:?}"))
+    })?;
+    let num = |s: &str, what: &str| -> Result<u32, ApiError> {
+        if s.is_empty() || s.len() > 8 || !s.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad_tile(format!("{what} must be a non-negative integer, not {s:?}")));
+        }
+        s.parse().map_err(|_| bad_tile(format!("{what} {s:?} is out of range")))
+    };
+    let z = num(z, "z")?;
+    if z > u32::from(MAX_ZOOM) {
+        return Err(bad_tile(format!("z is {z}: zoom levels go from 0 to {MAX_ZOOM}")));
+    }
+    let (x, y) = (num(x, "x")?, num(y, "y")?);
+    let n = 1u32 << z;
+    if x >= n || y >= n {
+        return Err(bad_tile(format!("at zoom {z}, x and y go from 0 to {}; got x={x}, y={y}", n - 1)));
+    }
+    Ok((z as u8, x, y))
+}
+
+/// Roles that see relocation layers (projects, compensation units, photos), in scope.
+fn sees_relocation(role: Role) -> bool {
+    matches!(role, Role::Admin | Role::Officer | Role::Appraiser | Role::Auditor)
+}
+
+fn audience(p: &Principal) -> Audience {
+    let projects = if sees_relocation(p.role) {
+        p.projects.as_ref().map(|s| {
+            let mut v: Vec<i64> = s.iter().copied().collect();
+            v.sort_unstable();
+            v
+        })
+    } else {
+        Some(Vec::new())
+    };
+    Audience { role: p.role.as_str(), projects }
+}
+
+async fn tile(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    headers: HeaderMap,
+    Path((layers, z, x, file)): Path<(String, String, String, String)>,
+) -> Result<Response, ApiError> {
+    let layers = parse_layers(&layers)?;
+    let (z, x, y) = parse_tile(&z, &x, &file)?;
+    let key = TileKey { layers, z, x, y, audience: audience(&p) };
+    let cached = state.tiles.get(&key);
+    let hit = cached.is_some();
+    let tile = match cached {
+        Some(t) => t,
+        None => {
+            let data: Vec<u8> = sqlx::query_scalar(&layers::tile_query(&key.layers, z))
+                .bind(i32::from(z))
+                .bind(x as i32)
+                .bind(y as i32)
+                .bind(sees_relocation(p.role))
+                .bind(key.audience.projects.clone())
+                .fetch_one(&state.pool)
+                .await?;
+            let etag = format!("\"{}\"", hex::encode(&Sha256::digest(&data)[..12]));
+            let t = Tile { data: Bytes::from(data), etag: etag.into() };
+            if state.config.tile_cache_bytes > 0 {
+                state.tiles.insert(key, t.clone());
+            }
+            t
+        }
+    };
+    let private = p.role != Role::Public;
+    let mut response = if headers.get(header::IF_NONE_MATCH).is_some_and(|v| etag_matches(v, &tile.etag)) {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        ([(header::CONTENT_TYPE, "application/vnd.mapbox-vector-tile")], tile.data).into_response()
+    };
+    let h = response.headers_mut();
+    h.insert(header::ETAG, HeaderValue::from_str(&tile.etag).expect("hex etag"));
+    // Cached by clients but revalidated each time: the server knows when a tile changes.
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(if private { "private, no-cache" } else { "public, no-cache" }),
+    );
+    h.insert(header::VARY, HeaderValue::from_static("Authorization, Cookie"));
+    h.insert("x-cache", HeaderValue::from_static(if hit { "HIT" } else { "MISS" }));
+    Ok(response)
+}
+
+fn etag_matches(header: &HeaderValue, etag: &str) -> bool {
+    header.to_str().is_ok_and(|v| v.split(',').any(|t| t.trim() == "*" || t.trim().trim_start_matches("W/") == etag))
+}
+
+/// Scheme and host the client used, for the absolute URLs of TileJSON and the style.
+pub fn origin(headers: &HeaderMap) -> String {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1");
+    let proto = headers.get("x-forwarded-proto").and_then(|h| h.to_str().ok()).unwrap_or("http");
+    format!("{proto}://{host}")
+}
+
+/// `GET /tiles/{layers}`: TileJSON 3.0 for a layer list.
+async fn tilejson(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(list): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let layers = parse_layers(&list)?;
+    let names: Vec<&str> = layers.iter().map(|l| l.name()).collect();
+    let bounds: Option<(f64, f64, f64, f64)> = sqlx::query_as(
+        "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent(geom) AS e FROM admin_areas WHERE level = 'county') x WHERE e IS NOT NULL",
+    )
+    .fetch_optional(&state.pool)
+    .await?;
+    let (w, s, e, n) = bounds.unwrap_or((73.0, 3.0, 136.0, 54.0));
+    let minzoom = layers.iter().map(|l| l.zooms().0).min().unwrap_or(0);
+    let vector_layers: Vec<Value> = layers
+        .iter()
+        .map(|l| {
+            let fields: serde_json::Map<String, Value> =
+                l.fields().iter().map(|(k, v)| ((*k).to_owned(), Value::from(*v))).collect();
+            json!({ "id": l.name(), "description": l.description(), "minzoom": l.zooms().0,
+                    "maxzoom": l.zooms().1, "fields": fields })
+        })
+        .collect();
+    let joined = names.join(",");
+    Ok(Json(json!({
+        "tilejson": "3.0.0",
+        "name": format!("onemap {joined}"),
+        "scheme": "xyz",
+        "tiles": [format!("{}/tiles/{joined}/{{z}}/{{x}}/{{y}}.mvt", origin(&headers))],
+        "minzoom": minzoom,
+        "maxzoom": MAX_ZOOM,
+        "bounds": [w, s, e, n],
+        "center": [(w + e) / 2.0, (s + n) / 2.0, 11],
+        "vector_layers": vector_layers,
+        "attribution": "onemap demo data",
+    })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tile_paths_are_checked() {
+        assert_eq!(parse_tile("14", "13338", "6492.mvt").unwrap(), (14, 13338, 6492));
+        assert_eq!(parse_tile("0", "0", "0.pbf").unwrap(), (0, 0, 0));
+        for (z, x, y, status) in [
+            ("23", "0", "0.mvt", 400),
+            ("2", "4", "0.mvt", 400),
+            ("2", "0", "4.mvt", 400),
+            ("-1", "0", "0.mvt", 400),
+            ("a", "0", "0.mvt", 400),
+            ("99999999999", "0", "0.mvt", 400),
+            ("2", "0", "0.png", 404),
+            ("2", "0", ".mvt", 400),
+        ] {
+            assert_eq!(parse_tile(z, x, y).unwrap_err().status.as_u16(), status, "{z}/{x}/{y}");
+        }
+        assert_eq!(parse_layers("parcels,buildings").unwrap().len(), 2);
+        assert_eq!(parse_layers("parcels,nope").unwrap_err().status, StatusCode::NOT_FOUND);
+        assert_eq!(parse_layers("parcels,parcels").unwrap_err().status, StatusCode::BAD_REQUEST);
+        assert_eq!(parse_layers("").unwrap_err().status, StatusCode::NOT_FOUND);
+    }
+
+    #[test]
+    fn if_none_match_forms() {
+        let tag = "\"abc\"";
+        assert!(etag_matches(&HeaderValue::from_static("\"abc\""), tag));
+        assert!(etag_matches(&HeaderValue::from_static("W/\"abc\", \"x\""), tag));
+        assert!(etag_matches(&HeaderValue::from_static("*"), tag));
+        assert!(!etag_matches(&HeaderValue::from_static("\"abd\""), tag));
+    }
+}

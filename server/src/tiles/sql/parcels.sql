@@ -1,0 +1,10 @@
+-- 宗地 from zoom 14; below, aggregated: one feature per 地籍子区 with its parcel count and
+-- density (aggregated = true), so low zooms show where the parcels are.
+SELECT p.id, p.unit_code, p.parcel_code, p.land_use, false AS aggregated, NULL::integer AS parcels,
+       NULL::integer AS parcels_per_km2, ST_AsMVTGeom(p.geom_3857, t.env, 4096, 64, true) AS geom
+FROM parcels p WHERE $1 >= 14 AND p.geom_3857 && t.env_m
+UNION ALL
+SELECT s.id, NULL, s.code, NULL, true, s.parcel_count,
+       round(s.parcel_count / greatest(ST_Area(s.geom::geography) / 1e6, 0.01))::integer,
+       ST_AsMVTGeom(ST_Simplify(ST_Transform(s.geom, 3857), t.px), t.env, 4096, 64, true)
+FROM cadastral_subdistricts s WHERE $1 < 14 AND s.parcel_count > 0 AND s.geom && t.env_4490

@@ -1,0 +1,4 @@
+-- 乡镇/街道 boundaries, simplified to the tile's resolution.
+SELECT a.id, a.code, a.name,
+       ST_AsMVTGeom(ST_Simplify(ST_Transform(a.geom, 3857), t.px), t.env, 4096, 64, true) AS geom
+FROM admin_areas a WHERE a.level = 'town' AND a.geom && t.env_4490
