@@ -5,7 +5,8 @@
 #   scripts/install-deps.sh test   that, plus what the tests need
 set -euo pipefail
 
-want=(postgresql-15 postgresql-15-postgis-3 postgresql-contrib pkg-config ca-certificates)
+want=(postgresql-15 postgresql-15-postgis-3 postgresql-contrib pkg-config ca-certificates
+      libfreetype-dev fonts-dejavu-core)
 if [ "${1:-run}" = test ]; then
     want+=(poppler-utils)
 fi

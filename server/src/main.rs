@@ -18,6 +18,7 @@ mod http;
 mod identify;
 mod relocation;
 mod search;
+mod styles;
 mod tiles;
 mod unit_codes;
 mod units;

@@ -65,6 +65,8 @@ const MATRIX: &[(&str, &str, &[&str])] = &[
     ("GET", "/api/audit", &["admin", "auditor"]),
     ("GET", "/files/{*path}", &["admin", "officer", "appraiser", "auditor", "clerk"]),
     ("GET", "/tiles/{layers}", &["public", "admin", "officer", "appraiser", "surveyor", "clerk", "auditor"]),
+    ("GET", "/styles/onemap.json", &["public", "admin", "officer", "appraiser", "surveyor", "clerk", "auditor"]),
+    ("GET", "/fonts/{fontstack}/{range}", &["public", "admin", "officer", "appraiser", "surveyor", "clerk", "auditor"]),
     (
         "GET",
         "/tiles/{layers}/{z}/{x}/{tile}",
@@ -121,7 +123,8 @@ async fn route_role_matrix_scope_and_masking() {
             .replace("{*path}", &photo)
             .replace("{*rest}", "no-such-thing")
             .replace("{layers}/{z}/{x}/{tile}", "parcels,compensation_units/14/13338/6492.mvt")
-            .replace("{layers}", "parcels,compensation_units");
+            .replace("{layers}", "parcels,compensation_units")
+            .replace("{fontstack}/{range}", "DejaVu Sans/0-255.pbf");
         for (role, _) in CALLERS {
             let (status, body) =
                 call(&client, &base, method.parse().unwrap(), &path, tokens.get(role).map(String::as_str)).await;

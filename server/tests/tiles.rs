@@ -111,6 +111,22 @@ async fn tiles_content_roles_cache_and_invalidation() {
     assert_eq!(tj["vector_layers"][0]["fields"]["unit_code"], "String");
     assert!(tj["bounds"][0].as_f64().unwrap() > 112.0 && tj["bounds"][2].as_f64().unwrap() < 114.0, "{tj}");
 
+    // The style: our own sources only, absolute URLs for this host; its label glyphs.
+    let style: Value = client.get(format!("{base}/styles/onemap.json")).send().await.unwrap().json().await.unwrap();
+    let source = style["sources"]["onemap"]["url"].as_str().unwrap().to_owned();
+    assert!(source.starts_with(&format!("{base}/tiles/")), "{source}");
+    let tj: Value = client.get(&source).send().await.unwrap().json().await.unwrap();
+    assert_eq!(tj["vector_layers"].as_array().unwrap().len(), 9);
+    let glyphs =
+        style["glyphs"].as_str().unwrap().replace("{fontstack}", "DejaVu Sans Bold").replace("{range}", "0-255");
+    let resp = client.get(&glyphs).send().await.unwrap();
+    assert_eq!(resp.status(), 200, "{glyphs}");
+    let pbf = resp.bytes().await.unwrap();
+    assert!(pbf.len() > 10_000 && pbf.windows(16).any(|w| w == b"DejaVu Sans Bold"), "{} bytes", pbf.len());
+    for (path, status) in [("/fonts/Arial/0-255.pbf", 404), ("/fonts/DejaVu%20Sans/0-100.pbf", 400)] {
+        assert_eq!(client.get(format!("{base}{path}")).send().await.unwrap().status().as_u16(), status, "{path}");
+    }
+
     // A house unit of the first project, and where it is.
     let (unit_code, cu_code, lon, lat): (String, String, f64, f64) = sqlx::query_as(
         "SELECT h.unit_code, c.code, ST_X(ST_PointOnSurface(h.geom)), ST_Y(ST_PointOnSurface(h.geom))

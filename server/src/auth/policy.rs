@@ -49,6 +49,8 @@ pub const RULES: &[(Method, &str, Access)] = &[
     // Tiles are public; their content follows the role (relocation layers only in scope).
     (Method::GET, "/tiles/{layers}", Access::Public),
     (Method::GET, "/tiles/{layers}/{z}/{x}/{tile}", Access::Public),
+    (Method::GET, "/styles/onemap.json", Access::Public),
+    (Method::GET, "/fonts/{fontstack}/{range}", Access::Public),
     // Unknown API paths answer 404 to everyone.
     (Method::GET, "/api/{*rest}", Access::Public),
     (Method::POST, "/api/{*rest}", Access::Public),

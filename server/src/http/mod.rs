@@ -78,7 +78,8 @@ pub fn all_routes() -> Routes {
         .merge(crate::relocation::routes())
         .merge(crate::audit::routes())
         .merge(crate::files::routes())
-        .merge(crate::tiles::routes());
+        .merge(crate::tiles::routes())
+        .merge(crate::styles::routes());
     // Unknown API paths answer a 404 problem body.
     for m in [Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE] {
         routes = routes.route(m, "/api/{*rest}", api_not_found);
