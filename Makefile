@@ -6,7 +6,7 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/onemap/target
 CARGO ?= cargo
 ONEMAP := $(CARGO_TARGET_DIR)/release/onemap
 
-.PHONY: run test lint build deps test-deps stop help fuzz bench-units
+.PHONY: run test lint build deps test-deps stop help fuzz bench-units bench-tiles
 FUZZ_SECONDS ?= 300
 
 help:
@@ -16,6 +16,7 @@ help:
 	@echo "make stop   stop the embedded PostgreSQL cluster"
 	@echo "make fuzz   fuzz the unit-code parser for FUZZ_SECONDS (default 300)"
 	@echo "make bench-units   benchmark /api/units, /api/identify, /api/search on the 500k-parcel county"
+	@echo "make bench-tiles   benchmark the vector tiles against Martin on the 500k-parcel county"
 
 run: deps build
 	$(ONEMAP) db migrate
@@ -46,6 +47,9 @@ test-deps:
 
 bench-units:
 	bench/units.sh
+
+bench-tiles:
+	bench/tiles.sh
 
 stop:
 	$(ONEMAP) db stop

@@ -6,40 +6,9 @@
 # RAM) and kept for later runs. Figures go to docs/benchmarks.md between the bench-units
 # markers, replacing the previous run's.
 #   BENCH_SECONDS  seconds per cell [10]     BENCH_PARCELS  county size [500000]
-set -euo pipefail
-cd "$(dirname "$0")/.."
-root=$PWD
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/onemap/target}
-onemap=$CARGO_TARGET_DIR/release/onemap
-seconds=${BENCH_SECONDS:-10}
-parcels=${BENCH_PARCELS:-500000}
+source "$(dirname "$0")/lib.sh"
 port=${BENCH_HTTP_PORT:-18090}
-export ONEMAP_DATA_DIR=$root/.onemap-bench ONEMAP_PG_PORT=${BENCH_PG_PORT:-55440} ONEMAP_LOG=warn
-work=$(mktemp -d)
-server=""
-cleanup() {
-    [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-scripts/install-deps.sh run
-command -v wrk >/dev/null || {
-    sudo=""
-    [ "$(id -u)" -ne 0 ] && sudo=sudo
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends wrk >/dev/null
-}
-cargo build --release --locked -p onemap
-mkdir -p "$ONEMAP_DATA_DIR"
-"$onemap" db migrate
-url=$("$onemap" db url)
-sql() { psql "$url" -qAtX -v ON_ERROR_STOP=1 -c "$1"; }
-have=$(sql "SELECT count(*) FROM parcels")
-if [ "$have" != "$parcels" ]; then
-    echo "bench: loading the $parcels-parcel county into $ONEMAP_DATA_DIR (minutes)"
-    "$onemap" demo load --parcels "$parcels" --replace
-fi
-sql "ANALYZE"
+prepare_county
 
 # Samples, fixed by setseed so every run asks the same questions.
 sql "SELECT setseed(0.42)" >/dev/null
@@ -60,11 +29,8 @@ sql "WITH q(q) AS (
      SELECT '/api/search?q=' || regexp_replace(encode(convert_to(q, 'UTF8'), 'hex'), '(..)', '%\1', 'g') FROM q WHERE q IS NOT NULL" >"$work/search"
 wc -l "$work/units" "$work/identify" "$work/search" | sed 's/^/bench: /'
 
-PORT=$port "$onemap" serve >"$work/server.log" 2>&1 &
-server=$!
-for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.2; done
-token=$(curl -fs "http://127.0.0.1:$port/api/auth/login" -H 'content-type: application/json' \
-    -d '{"username":"officer","password":"Demo#2026"}' | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
+start_server "$port"
+token=$(login "$port" officer)
 [ -n "$token" ] || { echo "bench: could not log in as officer" >&2; exit 1; }
 
 rows=""
@@ -72,9 +38,7 @@ for endpoint in units identify search; do
     # Warm the caches (PostgreSQL's buffers, the pool) with one pass over the list.
     URLS=$work/$endpoint TOKEN=$token wrk -t2 -c16 -d3s -s bench/wrk-urls.lua "http://127.0.0.1:$port" >/dev/null
     for c in 1 16 64; do
-        t=$((c < 2 ? 1 : 2))
-        out=$(URLS=$work/$endpoint TOKEN=$token wrk -t$t -c$c -d${seconds}s --timeout 10s -s bench/wrk-urls.lua "http://127.0.0.1:$port")
-        IFS=$'\t' read -r _ rps p50 p99 max n non2xx sockerr <<<"$(grep '^RESULT' <<<"$out")"
+        read -r rps p50 p99 max n non2xx sockerr <<<"$(run_wrk "$work/$endpoint" "http://127.0.0.1:$port" "$c" "$token")"
         echo "bench: $endpoint c=$c  $rps req/s  p50 $p50 ms  p99 $p99 ms  max $max ms  ($n requests, $non2xx non-2xx, $sockerr socket errors)"
         rows+="| \`${endpoint}\` | $c | $rps | $p50 | $p99 | $max | $n | $non2xx |"$'\n'
     done
@@ -83,8 +47,7 @@ done
 counts=$(sql "SELECT format('%s parcels, %s buildings, %s house units, %s compensation units',
     (SELECT count(*) FROM parcels), (SELECT count(*) FROM buildings), (SELECT count(*) FROM house_units),
     (SELECT count(*) FROM compensation_units))")
-section="<!-- bench-units:start -->
-## Lookup APIs: /api/units, /api/identify, /api/search (issue 4)
+write_section bench-units "## Lookup APIs: /api/units, /api/identify, /api/search (issue 4)
 
 \`make bench-units\` — $(date -u +%Y-%m-%d), commit $(git rev-parse --short HEAD), $(nproc) cores,
 wrk and the server on the same machine over loopback, ${seconds} s per row after a 3 s warm-up,
@@ -95,13 +58,4 @@ codes, parcel-code prefixes, certificate serials, holder names, address words).
 
 | endpoint | connections | requests/s | p50 ms | p99 ms | max ms | requests | non-2xx |
 |---|---|---|---|---|---|---|---|
-${rows}<!-- bench-units:end -->"
-doc=docs/benchmarks.md
-[ -f "$doc" ] || printf '# Benchmarks\n\nFigures written by the benchmark commands; each section is replaced by its next run.\n\n' >"$doc"
-if grep -q '<!-- bench-units:start -->' "$doc"; then
-    awk -v s="$section" '/<!-- bench-units:start -->/{print s; skip=1} /<!-- bench-units:end -->/{skip=0; next} !skip' "$doc" >"$work/doc"
-    cp "$work/doc" "$doc"
-else
-    printf '%s\n' "$section" >>"$doc"
-fi
-echo "bench: written to $doc"
+${rows%$'\n'}"

@@ -66,6 +66,11 @@ enum Command {
     Audit(AuditCommand),
     /// Print every route and who may call it (the authorization matrix)
     Routes,
+    /// Print the SQL of a tile request: `onemap tile-sql parcels,buildings 14` (parameters:
+    /// $1 z, $2 x, $3 y, $4 may see relocation data, $5 project ids or null); used by the
+    /// tile benchmark to time the same queries directly in PostgreSQL
+    #[command(name = "tile-sql", hide = true)]
+    TileSql { layers: String, zoom: u8 },
 }
 
 #[derive(Subcommand)]
@@ -294,6 +299,10 @@ async fn run(command: Command, config: Config) -> Result<(), CliError> {
                     println!("API key {name} revoked");
                 }
             }
+        }
+        Command::TileSql { layers, zoom } => {
+            let layers = tiles::parse_layers(&layers).map_err(|e| CliError::Message(e.message))?;
+            println!("{}", tiles::tile_query(&layers, zoom));
         }
         Command::Routes => {
             for (method, path) in http::route_list() {

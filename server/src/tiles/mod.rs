@@ -18,7 +18,7 @@ use sha2::{Digest, Sha256};
 
 use cache::{Audience, Tile, TileKey};
 pub use cache::{TileCache, listen};
-pub use layers::Layer;
+pub use layers::{Layer, tile_query};
 
 use crate::auth::{Principal, Role};
 use crate::error::ApiError;
