@@ -175,7 +175,7 @@ pub fn tile_query(layers: &[Layer], z: u8) -> String {
     );
     for layer in layers.iter().filter(|l| (l.zooms().0..=l.zooms().1).contains(&z)) {
         sql.push_str(&format!(
-            "\n|| coalesce((SELECT ST_AsMVT(f, '{}', 4096, 'geom', 'id') FROM (\n{}\n) f WHERE f.geom IS NOT NULL), ''::bytea)",
+            "\n|| coalesce((SELECT ST_AsMVT(f, '{}', 4096, 'geom', 'id') FROM (\n{}\n) f), ''::bytea)",
             layer.name(),
             layer.features_sql().lines().filter(|l| !l.starts_with("--")).collect::<Vec<_>>().join("\n"),
         ));

@@ -5,6 +5,6 @@ SELECT p.id, p.unit_code, p.parcel_code, p.land_use, false AS aggregated, NULL::
 FROM parcels p WHERE $1 >= 14 AND p.geom_3857 && t.env_m
 UNION ALL
 SELECT s.id, NULL, s.code, NULL, true, s.parcel_count,
-       round(s.parcel_count / greatest(ST_Area(s.geom::geography) / 1e6, 0.01))::integer,
+       round(s.parcel_count / greatest(s.area_km2, 0.01))::integer,
        ST_AsMVTGeom(ST_Simplify(ST_Transform(s.geom, 3857), t.px), t.env, 4096, 64, true)
 FROM cadastral_subdistricts s WHERE $1 < 14 AND s.parcel_count > 0 AND s.geom && t.env_4490
