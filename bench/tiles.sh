@@ -5,8 +5,9 @@
 # directly in PostgreSQL with pgbench as the lower bound. Also the largest tile per zoom.
 # Martin 1.14 (the newest that builds with this toolchain) is installed with cargo into
 # ~/.cache/onemap/tools when missing (~25 min on 2 cores) and serves the same tables
-# (geometry in EPSG:3857 where onemap keeps a copy, the same properties, no cache for the
-# uncached runs). Figures go to docs/benchmarks.md (bench-tiles section).
+# (geometry in EPSG:3857 where onemap keeps a copy, the same properties and the same minimum
+# zooms for parcels, buildings and house units; no cache for the uncached runs). Below z14
+# Martin then serves no parcels where onemap serves their per-sub-district aggregates. Figures go to docs/benchmarks.md (bench-tiles section).
 #   BENCH_SECONDS  seconds per row [10]
 source "$(dirname "$0")/lib.sh"
 port=${BENCH_HTTP_PORT:-18090}
@@ -38,23 +39,30 @@ for grp in low high; do
 done
 echo "bench: $(wc -l <"$work/onemap-low") tiles at z8–z11, $(wc -l <"$work/onemap-high") at z12–z16"
 
-cat >"$work/martin.yaml" <<YAML
+# martin-same.yaml: the same minimum zooms as onemap; martin-default.yaml: the tables as
+# Martin publishes them by default (every zoom). A 30 s statement timeout keeps a slow tile
+# from holding the database after its run.
+martin_config() { # FILE MINZOOM_PARCELS MINZOOM_BUILDINGS MINZOOM_UNITS
+    cat >"$1" <<YAML
 listen_addresses: '127.0.0.1:$martin_port'
 cache:
   size_mb: \${MARTIN_CACHE_MB}
 postgres:
-  connection_string: '$url'
+  connection_string: '$url?options=-c%20statement_timeout%3D30000'
   auto_publish: false
   tables:
     admin_areas: {schema: public, table: admin_areas, srid: 4490, geometry_column: geom, geometry_type: MULTIPOLYGON, id_column: id, properties: {code: varchar, name: text}}
     cadastral_subdistricts: {schema: public, table: cadastral_subdistricts, srid: 4490, geometry_column: geom, geometry_type: MULTIPOLYGON, id_column: id, properties: {code: varchar, name: text, parcel_count: int4}}
-    parcels: {schema: public, table: parcels, srid: 3857, geometry_column: geom_3857, geometry_type: MULTIPOLYGON, id_column: id, properties: {unit_code: varchar, parcel_code: varchar, land_use: varchar}}
-    buildings: {schema: public, table: buildings, srid: 3857, geometry_column: geom_3857, geometry_type: MULTIPOLYGON, id_column: id, properties: {building_no: varchar, floors: int2, planned_use: text}}
-    house_units: {schema: public, table: house_units, srid: 3857, geometry_column: geom_3857, geometry_type: MULTIPOLYGON, id_column: id, properties: {unit_code: varchar, floor: int2, room_label: text, use: text}}
+    parcels: {minzoom: $2, schema: public, table: parcels, srid: 3857, geometry_column: geom_3857, geometry_type: MULTIPOLYGON, id_column: id, properties: {unit_code: varchar, parcel_code: varchar, land_use: varchar}}
+    buildings: {minzoom: $3, schema: public, table: buildings, srid: 3857, geometry_column: geom_3857, geometry_type: MULTIPOLYGON, id_column: id, properties: {building_no: varchar, floors: int2, planned_use: text}}
+    house_units: {minzoom: $4, schema: public, table: house_units, srid: 3857, geometry_column: geom_3857, geometry_type: MULTIPOLYGON, id_column: id, properties: {unit_code: varchar, floor: int2, room_label: text, use: text}}
 YAML
+}
+martin_config "$work/martin-same.yaml" 14 15 16
+martin_config "$work/martin-default.yaml" 0 0 0
 
-start_martin() {
-    MARTIN_CACHE_MB=$1 "$martin" --config "$work/martin.yaml" >"$work/martin.log" 2>&1 &
+start_martin() { # CONFIG CACHE_MB
+    MARTIN_CACHE_MB=$2 "$martin" --config "$work/martin-$1.yaml" >"$work/martin.log" 2>&1 &
     martin_pid=$!
     servers+=($martin_pid)
     for _ in $(seq 150); do curl -fs "http://127.0.0.1:$martin_port/health" >/dev/null && return; sleep 0.2; done
@@ -70,8 +78,8 @@ settle() {
         sleep 1
     done
 }
-# One pass over a list (filling a cache), bounded in time.
-warm() { URLS=$1 timeout 600 wrk -t2 -c$conns -d600s --timeout 60s -s bench/wrk-once.lua "$2" >/dev/null || true; }
+# One pass over a list (filling a cache), 16 requests at a time.
+warm() { xargs -P $conns -I{} curl -s -o /dev/null --max-time 120 "$2{}" <"$1" || true; }
 
 rows=""
 measure() { # NAME GROUP URLFILE BASE
@@ -108,19 +116,24 @@ sql "SELECT DISTINCT format('%s %s/%s/%s', z, z, x, y) FROM bench_tiles WHERE z 
     done | sort -k1,1n -k2,2nr | awk '!seen[$1]++' >"$work/largest"
 stop "$pid"
 
-# Martin, uncached and cached.
-start_martin 0
-for grp in low high; do measure "Martin uncached" "$grp" "$work/martin-$grp" "http://127.0.0.1:$martin_port"; done
+# Martin: as published by default (uncached), then with onemap's minimum zooms (uncached, cached).
+start_martin default 0
+for grp in low high; do measure "Martin, default zooms, uncached" "$grp" "$work/martin-$grp" "http://127.0.0.1:$martin_port"; done
 stop "$martin_pid"
-start_martin 1024
+start_martin same 0
+for grp in low high; do measure "Martin, same zooms, uncached" "$grp" "$work/martin-$grp" "http://127.0.0.1:$martin_port"; done
+stop "$martin_pid"
+start_martin same 1024
 for grp in low high; do
     warm "$work/martin-$grp" "http://127.0.0.1:$martin_port"
     settle
-    measure "Martin cached" "$grp" "$work/martin-$grp" "http://127.0.0.1:$martin_port"
+    measure "Martin, same zooms, cached" "$grp" "$work/martin-$grp" "http://127.0.0.1:$martin_port"
 done
 stop "$martin_pid"
 
-# The lower bound: onemap's own tile queries, in PostgreSQL, with pgbench (16 clients).
+# The lower bound: onemap's own tile queries in PostgreSQL, with pgbench, as many clients as
+# onemap's pool has connections (more only queue inside PostgreSQL on this machine).
+pool=$(( $(nproc) * 4 > 8 ? $(nproc) * 4 : 8 ))
 for grp in low high; do
     n=$(sql "SELECT count(*) FROM bench_tiles WHERE grp = '$grp'")
     {
@@ -137,7 +150,7 @@ for grp in low high; do
         echo "\\endif"
     } >"$work/pgbench-$grp.sql"
     rm -f "$work"/pgb.*
-    pgbench -n -M prepared -c $conns -j 2 -T "$seconds" -f "$work/pgbench-$grp.sql" --log --log-prefix="$work/pgb" "$url" >"$work/pgbench.out" 2>&1 ||
+    pgbench -n -M prepared -c "$pool" -j 2 -T "$seconds" -f "$work/pgbench-$grp.sql" --log --log-prefix="$work/pgb" "$url" >"$work/pgbench.out" 2>&1 ||
         { cat "$work/pgbench.out" >&2; exit 1; }
     tps=$(awk '/^tps/ {printf "%.0f", $3}' "$work/pgbench.out")
     cat "$work"/pgb.* | awk '{print $3 / 1000}' | sort -n >"$work/lat"
@@ -156,9 +169,13 @@ and Martin $("$martin" --version | awk '{print $2}') on the same 500,000-parcel 
 connections, ${seconds} s per row. Tiles: $(wc -l <"$work/onemap-low") at z8–z11 (\`low\`) and $(wc -l <"$work/onemap-high") at
 z12–z16 (\`high\`), sampled where the parcels are. onemap: \`/tiles/$layers\` as the
 public; Martin: the composite \`/$martin_sources\` (same tables, same properties, Web
-Mercator columns for the big three, no simplification or aggregation: Martin has none).
+Mercator columns for the big three; \"default zooms\": every table at every zoom, as Martin
+publishes them; \"same zooms\": parcels from z14, buildings from z15, house units from z16, like
+onemap, where below z14 Martin sends no parcels and onemap their per-sub-district
+aggregates; Martin has no simplification; a 30 s statement timeout).
 Cached rows after one pass over the list. Lower bound: onemap's tile queries run by pgbench
-in PostgreSQL (16 clients, prepared, plus a lookup of the tile's z/x/y).
+in PostgreSQL with as many clients as onemap has connections ($pool; prepared, plus a lookup
+of the tile's z/x/y).
 
 | server | tiles | tiles/s | p50 ms | p99 ms | requests | errors |
 |---|---|---|---|---|---|---|

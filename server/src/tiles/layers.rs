@@ -65,8 +65,7 @@ impl Layer {
             Layer::County => (0, 22),
             Layer::Towns | Layer::Districts | Layer::Parcels | Layer::Projects => (8, 22),
             Layer::CompensationUnits => (12, 22),
-            Layer::Buildings => (14, 22),
-            Layer::Photos => (15, 22),
+            Layer::Buildings | Layer::Photos => (15, 22),
             Layer::HouseUnits => (16, 22),
         }
     }
@@ -76,7 +75,7 @@ impl Layer {
             Layer::County => "县界 county boundary",
             Layer::Towns => "乡镇/街道 towns and streets",
             Layer::Districts => "地籍区/地籍子区 cadastral districts and sub-districts (from z12) with parcel density",
-            Layer::Parcels => "宗地 parcels from z14; below, one aggregated feature per 地籍子区",
+            Layer::Parcels => "宗地 parcels from z14 (codes from z15); below, one aggregated feature per 地籍子区",
             Layer::Buildings => "自然幢 buildings",
             Layer::HouseUnits => "户 house units",
             Layer::Projects => "征收项目 relocation projects (roles with relocation access, in scope)",

@@ -1,6 +1,8 @@
--- 宗地 from zoom 14; below, aggregated: one feature per 地籍子区 with its parcel count and
--- density (aggregated = true), so low zooms show where the parcels are.
-SELECT p.id, p.unit_code, p.parcel_code, p.land_use, false AS aggregated, NULL::integer AS parcels,
+-- 宗地 from zoom 14, with their codes from zoom 15 (a town-centre z14 tile holds 8,000
+-- parcels: their codes alone would pass 500 KB); below z14, aggregated: one feature per
+-- 地籍子区 with its parcel count and density (aggregated = true).
+SELECT p.id, CASE WHEN $1 >= 15 THEN p.unit_code END AS unit_code,
+       CASE WHEN $1 >= 15 THEN p.parcel_code END AS parcel_code, p.land_use, false AS aggregated, NULL::integer AS parcels,
        NULL::integer AS parcels_per_km2, ST_AsMVTGeom(p.geom_3857, t.env, 4096, 64, true) AS geom
 FROM parcels p WHERE $1 >= 14 AND p.geom_3857 && t.env_m
 UNION ALL
