@@ -100,13 +100,16 @@ for grp in low high; do
     warm "$work/onemap-$grp" "http://127.0.0.1:$port"
     measure "onemap cached" "$grp" "$work/onemap-$grp" "http://127.0.0.1:$port"
 done
-# Largest tile per zoom: the sampled tiles and the densest ones (most house units per tile).
-sql "INSERT INTO bench_tiles SELECT 'dense', 0, z, x, y FROM (
+# Largest tile per zoom: the sampled tiles and the densest ones (the three with the most
+# house units and the three with the most buildings at each zoom).
+for t in house_units buildings; do
+    sql "INSERT INTO bench_tiles SELECT 'dense', 0, z, x, y FROM (
        SELECT z, floor((ST_X(c) + 20037508.342789) / (40075016.685578 / 2 ^ z))::int AS x,
-              floor((20037508.342789 - ST_Y(c)) / (40075016.685578 / 2 ^ z))::int AS y, count(*) AS n,
+              floor((20037508.342789 - ST_Y(c)) / (40075016.685578 / 2 ^ z))::int AS y,
               row_number() OVER (PARTITION BY z ORDER BY count(*) DESC) AS r
-       FROM (SELECT ST_Centroid(geom_3857) AS c FROM house_units) h, generate_series(12, 18) z
+       FROM (SELECT ST_Centroid(geom_3857) AS c FROM $t) h, generate_series(12, 18) z
        GROUP BY 1, 2, 3) d WHERE r <= 3"
+done
 officer=$(login "$port" officer)
 sql "SELECT DISTINCT format('%s %s/%s/%s', z, z, x, y) FROM bench_tiles WHERE z <= 18" |
     while read -r z zxy; do
@@ -181,8 +184,8 @@ of the tile's z/x/y).
 |---|---|---|---|---|---|---|
 ${rows%$'\n'}
 
-Largest tile per zoom (officer, all layers; over the sampled tiles and the three tiles with
-the most house units at each zoom from 12 to 18):
+Largest tile per zoom (officer, all layers; over the sampled tiles and, at each zoom from 12
+to 18, the three tiles with the most house units and the three with the most buildings):
 
 | zoom | KiB | tile |
 |---|---|---|

@@ -1,7 +1,8 @@
--- 宗地 from zoom 14, with their codes from zoom 15 (a town-centre z14 tile holds 8,000
--- parcels: their codes alone would pass 500 KB); below z14, aggregated: one feature per
--- 地籍子区 with its parcel count and density (aggregated = true).
-SELECT p.id, CASE WHEN $1 >= 15 THEN p.unit_code END AS unit_code,
+-- 宗地 from zoom 14, with the parcel code from zoom 15 and the land unit's 28-character code
+-- (the parcel code + W00000000) from zoom 16: a town-centre z14 tile holds 8,000 parcels,
+-- whose codes alone would pass 500 KB. Below z14, aggregated: one feature per 地籍子区
+-- with its parcel count and density (aggregated = true).
+SELECT p.id, CASE WHEN $1 >= 16 THEN p.unit_code END AS unit_code,
        CASE WHEN $1 >= 15 THEN p.parcel_code END AS parcel_code, p.land_use, false AS aggregated, NULL::integer AS parcels,
        NULL::integer AS parcels_per_km2, ST_AsMVTGeom(p.geom_3857, t.env, 4096, 64, true) AS geom
 FROM parcels p WHERE $1 >= 14 AND p.geom_3857 && t.env_m
