@@ -75,7 +75,9 @@ impl Layer {
             Layer::County => "县界 county boundary",
             Layer::Towns => "乡镇/街道 towns and streets",
             Layer::Districts => "地籍区/地籍子区 cadastral districts and sub-districts (from z12) with parcel density",
-            Layer::Parcels => "宗地 parcels from z14 (parcel_code from z15, unit_code from z16); below, one aggregated feature per 地籍子区",
+            Layer::Parcels => {
+                "宗地 parcels from z14 (parcel_code from z15, unit_code from z16); below, one aggregated feature per 地籍子区"
+            }
             Layer::Buildings => "自然幢 buildings (building_no from z16)",
             Layer::HouseUnits => "户 house units",
             Layer::Projects => "征收项目 relocation projects (roles with relocation access, in scope)",
