@@ -73,7 +73,7 @@ impl Layer {
     pub fn description(self) -> &'static str {
         match self {
             Layer::County => "县界 county boundary",
-            Layer::Towns => "乡镇/街道 towns and streets",
+            Layer::Towns => "乡镇/街道 towns and streets: boundaries and one label point each (label = true)",
             Layer::Districts => "地籍区/地籍子区 cadastral districts and sub-districts (from z12) with parcel density",
             Layer::Parcels => {
                 "宗地 parcels from z14 (parcel_code from z15, unit_code from z16); below, one aggregated feature per 地籍子区"
@@ -90,7 +90,8 @@ impl Layer {
 
     pub fn fields(self) -> &'static [Field] {
         match self {
-            Layer::County | Layer::Towns => &[("code", "String"), ("name", "String")],
+            Layer::County => &[("code", "String"), ("name", "String")],
+            Layer::Towns => &[("code", "String"), ("name", "String"), ("label", "Boolean")],
             Layer::Districts => &[
                 ("code", "String"),
                 ("name", "String"),
@@ -110,7 +111,7 @@ impl Layer {
             Layer::HouseUnits => {
                 &[("unit_code", "String"), ("floor", "Number"), ("room_label", "String"), ("use", "String")]
             }
-            Layer::Projects => &[("code", "String"), ("name", "String"), ("stage", "String")],
+            Layer::Projects => &[("code", "String"), ("name", "String"), ("stage", "String"), ("label", "Boolean")],
             Layer::CompensationUnits => &[
                 ("code", "String"),
                 ("unit_code", "String"),
