@@ -253,4 +253,22 @@ async fn tiles_content_roles_cache_and_invalidation() {
     let z14 = get(&client, &format!("{base}/tiles/parcels/{z}/{x}/{y}.mvt"), None, None).await;
     let at14 = features(&z14.tile, "parcels");
     assert!(!at14.is_empty() && at14.iter().all(|(_, p)| !p.contains_key("parcel_code")));
+
+    // Deleted by SQL: gone from the next tile.
+    let z15_url = {
+        let (z, x, y) = tile_of(lon + 0.0003, lat + 0.0003, 15);
+        format!("{base}/tiles/parcels/{z}/{x}/{y}.mvt")
+    };
+    assert_eq!(get(&client, &z15_url, None, None).await.cache, "HIT");
+    sqlx::query("DELETE FROM parcels WHERE parcel_code = $1").bind(&new_code).execute(&pool).await.unwrap();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let g = get(&client, &z15_url, None, None).await;
+        if g.cache == "MISS" {
+            assert!(features(&g.tile, "parcels").iter().all(|(_, p)| p["parcel_code"] != new_code.as_str()));
+            break;
+        }
+        assert!(Instant::now() < deadline, "the tile was not dropped after a delete");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }

@@ -155,6 +155,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_cache_keeps_to_its_size() {
+        let cache = TileCache::new(100_000);
+        let audience = Audience { role: "public", projects: Some(vec![]) };
+        for x in 0..100 {
+            let key = TileKey { layers: [Layer::Parcels].into(), z: 16, x, y: 0, audience: audience.clone() };
+            cache.insert(key, Tile { data: Bytes::from(vec![0u8; 10_000]), etag: "\"e\"".into() });
+        }
+        cache.tiles.run_pending_tasks();
+        assert!(cache.tiles.weighted_size() <= 100_000, "{}", cache.tiles.weighted_size());
+        assert!(cache.tiles.entry_count() >= 5, "the cache keeps what fits");
+    }
+
+    #[test]
     fn tile_bounds_match_the_web_mercator_grid() {
         let [w, s, e, n] = tile_bounds(0, 0, 0);
         assert!(w < -180.0 && e > 180.0 && n > 85.05 && s < -85.05);
