@@ -7,7 +7,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::io::Write;
 use std::process::Stdio;
 
-use common::{Env, Server, assert_one_error_line, login, token, token_of};
+use common::{Demo, Env, Server, assert_one_error_line, login, token, token_of};
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -227,11 +227,7 @@ async fn route_role_matrix_scope_and_masking() {
 
 #[tokio::test]
 async fn logins_tokens_cookies_and_api_keys() {
-    let env = Env::new();
-    env.ok(&["demo", "load", "--parcels", "2000"]);
-    let server = Server::start(&env).await;
-    let (client, base) = (Client::new(), server.base.clone());
-    let pool = env.pool().await;
+    let Demo { env, server: _server, client, base, pool } = Demo::start().await;
 
     // Wrong password and unknown user: the same answer, and the known user's failure counted.
     let wrong = login(&client, &base, "clerk", "Wrong#2026").await;

@@ -5,7 +5,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{Env, Server, token};
+use common::{Demo, token};
 use geozero::mvt::{Message, Tile};
 use reqwest::{Client, StatusCode};
 use serde_json::Value;
@@ -79,11 +79,7 @@ fn features(tile: &Tile, layer: &str) -> Vec<(u64, serde_json::Map<String, Value
 
 #[tokio::test]
 async fn tiles_content_roles_cache_and_invalidation() {
-    let env = Env::new();
-    env.ok(&["demo", "load", "--parcels", "2000"]);
-    let server = Server::start(&env).await;
-    let (client, base) = (Client::new(), server.base.clone());
-    let pool = env.pool().await;
+    let Demo { env: _env, server: _server, client, base, pool } = Demo::start().await;
 
     // Bad paths: problem bodies, never a 500.
     for (path, status, code) in [

@@ -2,17 +2,12 @@
 
 mod common;
 
-use common::{Env, Server, get_json as get, token};
-use reqwest::Client;
+use common::{Demo, get_json as get, token};
 use serde_json::Value;
 
 #[tokio::test]
 async fn a_unit_with_its_whole_chain_masked_and_scoped_by_role() {
-    let env = Env::new();
-    env.ok(&["demo", "load", "--parcels", "2000"]);
-    let server = Server::start(&env).await;
-    let (client, base) = (Client::new(), server.base.clone());
-    let pool = env.pool().await;
+    let Demo { env, server: _server, client, base, pool } = Demo::start().await;
     // A paid household of the first project, and what the database says about it.
     let (code, payable, photos): (String, f64, i64) = sqlx::query_as(
         "SELECT c.unit_code::text, (c.total_amount - c.resettlement_value)::float8,

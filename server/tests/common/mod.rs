@@ -89,6 +89,27 @@ pub struct Server {
     pub base: String,
 }
 
+/// The usual start of an end-to-end test: a demo county of 2,000 parcels in its own cluster,
+/// the server on it, an HTTP client, the server's base URL and an owner connection pool.
+pub struct Demo {
+    pub env: Env,
+    pub server: Server,
+    pub client: reqwest::Client,
+    pub base: String,
+    pub pool: sqlx::PgPool,
+}
+
+impl Demo {
+    pub async fn start() -> Self {
+        let env = Env::new();
+        env.ok(&["demo", "load", "--parcels", "2000"]);
+        let server = Server::start(&env).await;
+        let base = server.base.clone();
+        let pool = env.pool().await;
+        Self { env, server, client: reqwest::Client::new(), base, pool }
+    }
+}
+
 impl Server {
     pub async fn start(env: &Env) -> Self {
         let port = free_port();
