@@ -4,7 +4,7 @@
 //! extent of every statement on a tiled table, whatever wrote it; [`listen`] drops every
 //! cached tile of an affected layer, at every zoom, whose extent touches a changed box.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -42,6 +42,10 @@ pub struct Tile {
 #[derive(Clone)]
 pub struct TileCache {
     tiles: Cache<TileKey, Tile>,
+    /// Counts invalidations. A tile is cached only if none came in while it was being made:
+    /// its query may have read the data from before the change (the NOTIFY can arrive while
+    /// the query runs), and an invalidation does not touch entries inserted after it.
+    generation: Arc<Mutex<u64>>,
 }
 
 impl TileCache {
@@ -51,40 +55,59 @@ impl TileCache {
             .weigher(|k: &TileKey, t: &Tile| (t.data.len() + 64 + 8 * k.layers.len()).try_into().unwrap_or(u32::MAX))
             .support_invalidation_closures()
             .build();
-        Self { tiles }
+        Self { tiles, generation: Arc::new(Mutex::new(0)) }
+    }
+
+    /// The invalidation count, taken before a tile's query runs.
+    pub fn generation(&self) -> u64 {
+        *self.generation.lock().expect("tile cache lock")
     }
 
     pub fn get(&self, key: &TileKey) -> Option<Tile> {
         self.tiles.get(key)
     }
 
-    pub fn insert(&self, key: TileKey, tile: Tile) {
-        self.tiles.insert(key, tile);
+    /// Caches a tile whose query started at generation `since`, unless data changed since.
+    pub fn insert(&self, key: TileKey, tile: Tile, since: u64) -> bool {
+        let generation = self.generation.lock().expect("tile cache lock");
+        let unchanged = *generation == since;
+        if unchanged {
+            self.tiles.insert(key, tile);
+        }
+        unchanged
+    }
+
+    /// Runs an invalidation under the lock that [`insert`](Self::insert) takes.
+    fn invalidating(&self, drop_entries: impl FnOnce(&Cache<TileKey, Tile>)) {
+        let mut generation = self.generation.lock().expect("tile cache lock");
+        *generation += 1;
+        drop_entries(&self.tiles);
+        self.tiles.run_pending_tasks();
     }
 
     /// Drops the tiles of layers fed by `table` that touch one of `boxes` (lon/lat, EPSG:4490).
     pub fn invalidate(&self, table: &str, boxes: &[[f64; 4]]) {
         let table = table.to_owned();
         let boxes = boxes.to_vec();
-        let _ = self.tiles.invalidate_entries_if(move |k, _| {
-            k.layers.iter().any(|l| l.tables(k.z).contains(&table.as_str()))
-                && boxes.iter().any(|b| intersects(tile_bounds(k.z, k.x, k.y), *b))
+        self.invalidating(|tiles| {
+            let _ = tiles.invalidate_entries_if(move |k, _| {
+                k.layers.iter().any(|l| l.tables(k.z).contains(&table.as_str()))
+                    && boxes.iter().any(|b| intersects(tile_bounds(k.z, k.x, k.y), *b))
+            });
         });
-        self.tiles.run_pending_tasks();
     }
 
     /// Drops every tile of layers fed by `table` (after TRUNCATE).
     pub fn invalidate_table(&self, table: &str) {
         let table = table.to_owned();
-        let _ = self
-            .tiles
-            .invalidate_entries_if(move |k, _| k.layers.iter().any(|l| l.tables(k.z).contains(&table.as_str())));
-        self.tiles.run_pending_tasks();
+        self.invalidating(|tiles| {
+            let _ = tiles
+                .invalidate_entries_if(move |k, _| k.layers.iter().any(|l| l.tables(k.z).contains(&table.as_str())));
+        });
     }
 
     pub fn clear(&self) {
-        self.tiles.invalidate_all();
-        self.tiles.run_pending_tasks();
+        self.invalidating(|tiles| tiles.invalidate_all());
     }
 }
 
@@ -160,7 +183,7 @@ mod tests {
         let audience = Audience { role: "public", projects: Some(vec![]) };
         for x in 0..100 {
             let key = TileKey { layers: [Layer::Parcels].into(), z: 16, x, y: 0, audience: audience.clone() };
-            cache.insert(key, Tile { data: Bytes::from(vec![0u8; 10_000]), etag: "\"e\"".into() });
+            cache.insert(key, Tile { data: Bytes::from(vec![0u8; 10_000]), etag: "\"e\"".into() }, 0);
         }
         cache.tiles.run_pending_tasks();
         assert!(cache.tiles.weighted_size() <= 100_000, "{}", cache.tiles.weighted_size());
@@ -187,7 +210,7 @@ mod tests {
         let other_layer = key(&[Layer::Buildings], 14, 13338, 6492);
         let low_zoom = key(&[Layer::County, Layer::Parcels], 8, 208, 101);
         for k in [&here, &next_door, &other_layer, &low_zoom] {
-            cache.insert(k.clone(), tile.clone());
+            assert!(cache.insert(k.clone(), tile.clone(), cache.generation()));
         }
         let b = tile_bounds(14, 13338, 6492);
         let centre = [(b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0];
@@ -200,5 +223,10 @@ mod tests {
         assert!(cache.get(&low_zoom).is_some());
         cache.invalidate("cadastral_subdistricts", &changed);
         assert!(cache.get(&low_zoom).is_none());
+        // A tile made while a change came in is not kept: it may show the old data.
+        let since = cache.generation();
+        cache.invalidate("buildings", &changed);
+        assert!(!cache.insert(here.clone(), tile.clone(), since));
+        assert!(cache.get(&here).is_none());
     }
 }

@@ -114,6 +114,7 @@ async fn tile(
     let tile = match cached {
         Some(t) => t,
         None => {
+            let since = state.tiles.generation();
             let data: Vec<u8> = sqlx::query_scalar(&layers::tile_query(&key.layers, z))
                 .bind(i32::from(z))
                 .bind(x as i32)
@@ -125,7 +126,7 @@ async fn tile(
             let etag = format!("\"{}\"", hex::encode(&Sha256::digest(&data)[..12]));
             let t = Tile { data: Bytes::from(data), etag: etag.into() };
             if state.config.tile_cache_bytes > 0 {
-                state.tiles.insert(key, t.clone());
+                state.tiles.insert(key, t.clone(), since);
             }
             t
         }
