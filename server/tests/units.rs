@@ -192,6 +192,19 @@ async fn a_unit_with_its_whole_chain_masked_and_scoped_by_role() {
         (by_number["hits"][0]["kind"].as_str(), by_number["hits"][0]["unit_code"].as_str()),
         (Some("certificate"), Some(code.as_str()))
     );
+    // The serial alone (第0001234号 → 1234 or 0001234) finds it too, by its index.
+    let serial = number.split('第').nth(1).unwrap().trim_end_matches('号').to_owned();
+    for q in [serial.clone(), serial.trim_start_matches('0').to_owned()] {
+        let (_, by_serial) = get(&client, format!("{base}/api/search?q={q}&limit=100"), None).await;
+        assert!(
+            by_serial["hits"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|h| h["kind"] == "certificate" && h["title"] == number.as_str()),
+            "{q}: {by_serial}"
+        );
+    }
     let clerk = token(&client, &base, "clerk").await;
     let (_, by_name) = get(&client, format!("{base}/api/search?q={owner}&limit=100"), Some(&clerk)).await;
     assert!(

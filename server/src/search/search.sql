@@ -2,8 +2,9 @@
 -- holder names only when $4. Every branch reads a bounded number of rows, so a query that
 -- matches half the county (温县, 2022) costs no more than a rare one:
 -- * code prefixes use the unique btree indexes by range;
--- * certificate numbers (5+ characters) and addresses (3+; shorter ones have no trigram)
---   take the first 200 trigram-index matches and rank those by similarity;
+-- * a number of up to 7 digits is a certificate serial (第0196479号), looked up exactly by
+--   its index; other certificate text (5+ characters) and addresses (3+; shorter ones have
+--   no trigram) take the first 200 trigram-index matches and rank those by similarity;
 -- * holder names: the first $3 names by prefix (an exact name sorts first), then at most
 --   3 current rights each.
 SELECT kind, title, subtitle, unit_code, score FROM (
@@ -18,9 +19,12 @@ SELECT kind, title, subtitle, unit_code, score FROM (
      FROM parcels p WHERE length($2) >= 6 AND p.parcel_code >= $2 AND p.parcel_code < $2 || '~' ORDER BY p.parcel_code LIMIT $3)
   UNION ALL
   (SELECT 'certificate', c.number, c.kind, r.unit_code::text,
-          CASE WHEN c.number = $1 THEN 0.97 ELSE 0.6 + 0.3 * similarity(c.number, $1) END
-     FROM (SELECT id, number, kind, right_id FROM certificates
-            WHERE length($1) >= 5 AND number LIKE '%' || $1 || '%' LIMIT 200) c
+          CASE WHEN c.number = $1 THEN 0.97 WHEN c.serial THEN 0.95 ELSE 0.6 + 0.3 * similarity(c.number, $1) END
+     FROM ((SELECT id, number, kind, right_id, true AS serial FROM certificates
+             WHERE $1 ~ '^[0-9]{2,7}$' AND substring(number FROM '第([0-9]+)号') = lpad($1, 7, '0') LIMIT 200)
+           UNION ALL
+           (SELECT id, number, kind, right_id, false FROM certificates
+             WHERE $1 !~ '^[0-9]+$' AND length($1) >= 5 AND number LIKE '%' || $1 || '%' LIMIT 200)) c
      JOIN rights r ON r.id = c.right_id
     ORDER BY 5 DESC, c.number LIMIT $3)
   UNION ALL
