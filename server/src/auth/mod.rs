@@ -99,6 +99,25 @@ impl Principal {
     pub fn can_see_project(&self, project_id: i64) -> bool {
         self.projects.as_ref().is_none_or(|p| p.contains(&project_id))
     }
+
+    /// Whether the caller's role works with relocation data (征迁): projects, compensation
+    /// units, their photos and amounts — within [`relocation_scope`](Self::relocation_scope).
+    pub fn sees_relocation(&self) -> bool {
+        policy::RELOCATION_READERS.contains(&self.role)
+    }
+
+    /// The projects whose relocation data the caller may see, sorted; None: all of them.
+    /// Empty for roles that do not work with relocation data.
+    pub fn relocation_scope(&self) -> Option<Vec<i64>> {
+        if !self.sees_relocation() {
+            return Some(Vec::new());
+        }
+        self.projects.as_ref().map(|s| {
+            let mut v: Vec<i64> = s.iter().copied().collect();
+            v.sort_unstable();
+            v
+        })
+    }
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -19,7 +19,7 @@ pub enum Access {
 use Role::*;
 
 /// Reading relocation projects and their units (征迁业务).
-const RELOCATION_READERS: &[Role] = &[Admin, Officer, Appraiser, Auditor];
+pub(crate) const RELOCATION_READERS: &[Role] = &[Admin, Officer, Appraiser, Auditor];
 /// Downloading photos and archive documents.
 const FILE_READERS: &[Role] = &[Admin, Officer, Appraiser, Auditor, Clerk];
 /// Reading the audit log.

@@ -8,7 +8,7 @@ use axum::{Extension, Json};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::auth::{Principal, Role};
+use crate::auth::Principal;
 use crate::error::{ApiError, ApiQuery};
 use crate::http::{AppState, Routes};
 
@@ -67,12 +67,7 @@ async fn identify(
     }
     let tol = tolerance_m(zoom, c.lat, 5.0);
     // Relocation data only for the roles that work with it, within their projects.
-    let scope: Option<Vec<i64>> = match p.role {
-        Role::Admin | Role::Officer | Role::Appraiser | Role::Auditor => {
-            p.projects.as_ref().map(|s| s.iter().copied().collect())
-        }
-        _ => Some(Vec::new()),
-    };
+    let scope = p.relocation_scope();
     let (parcel, building, house_units, compensation_units, project): (
         Option<Value>,
         Option<Value>,

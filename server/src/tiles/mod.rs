@@ -82,22 +82,10 @@ fn parse_tile(z: &str, x: &str, file: &str) -> Result<(u8, u32, u32), ApiError> 
     Ok((z as u8, x, y))
 }
 
-/// Roles that see relocation layers (projects, compensation units, photos), in scope.
-fn sees_relocation(role: Role) -> bool {
-    matches!(role, Role::Admin | Role::Officer | Role::Appraiser | Role::Auditor)
-}
-
+/// Relocation layers (projects, compensation units, photos) follow the caller's relocation
+/// scope; the role is in the key as well.
 fn audience(p: &Principal) -> Audience {
-    let projects = if sees_relocation(p.role) {
-        p.projects.as_ref().map(|s| {
-            let mut v: Vec<i64> = s.iter().copied().collect();
-            v.sort_unstable();
-            v
-        })
-    } else {
-        Some(Vec::new())
-    };
-    Audience { role: p.role.as_str(), projects }
+    Audience { role: p.role.as_str(), projects: p.relocation_scope() }
 }
 
 async fn tile(
@@ -119,7 +107,7 @@ async fn tile(
                 .bind(i32::from(z))
                 .bind(x as i32)
                 .bind(y as i32)
-                .bind(sees_relocation(p.role))
+                .bind(p.sees_relocation())
                 .bind(key.audience.projects.clone())
                 .fetch_one(&state.pool)
                 .await?;

@@ -10,8 +10,8 @@ use chrono::NaiveDate;
 use onemap_codes::report::{self, Kind};
 use serde::{Deserialize, Serialize};
 
+use crate::auth::Principal;
 use crate::auth::mask::{Amount, BankAccount, IdNumber, PersonName, Phone};
-use crate::auth::{Principal, Role};
 use crate::error::{ApiError, ApiQuery};
 use crate::http::{AppState, Routes};
 
@@ -246,11 +246,6 @@ struct UnitRecord {
     compensation: Option<Compensation>,
 }
 
-/// Roles that may see relocation data (in their project scope, which unit.sql applies).
-fn sees_relocation(role: Role) -> bool {
-    matches!(role, Role::Admin | Role::Officer | Role::Appraiser | Role::Auditor)
-}
-
 async fn unit(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
@@ -269,15 +264,14 @@ async fn unit(
     let unit_code = (kind == Kind::Unit && code.as_bytes()[19] == b'F').then_some(code.as_str());
     // Rights are registered on a house unit's code or on the parcel's land unit.
     let registered_on = unit_code.map(str::to_owned).unwrap_or_else(|| format!("{parcel_code}W00000000"));
-    let projects: Option<Vec<i64>> = p.projects.as_ref().map(|s| s.iter().copied().collect());
     let row: Option<UnitRow> = sqlx::query_as(include_str!("unit.sql"))
         .bind(parcel_code)
         .bind(building_no)
         .bind(unit_code)
         .bind(srid)
         .bind(&registered_on)
-        .bind(sees_relocation(p.role))
-        .bind(projects)
+        .bind(p.sees_relocation())
+        .bind(p.relocation_scope())
         .fetch_optional(&state.pool)
         .await?;
     let Some(row) = row else {
