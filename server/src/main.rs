@@ -16,6 +16,7 @@ mod files;
 mod health;
 mod http;
 mod identify;
+mod ogc;
 mod relocation;
 mod search;
 mod styles;

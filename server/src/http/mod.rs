@@ -78,6 +78,7 @@ pub fn all_routes() -> Routes {
         .merge(crate::relocation::routes())
         .merge(crate::audit::routes())
         .merge(crate::files::routes())
+        .merge(crate::ogc::routes())
         .merge(crate::tiles::routes())
         .merge(crate::styles::routes());
     // Unknown API paths answer a 404 problem body.

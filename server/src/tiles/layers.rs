@@ -168,22 +168,78 @@ impl Layer {
 /// a tile is a sequence of layers). Built only from the fixed `.sql` files above, chosen by
 /// the parsed layer list, never from request text. Parameters: $1 z, $2 x, $3 y, $4 may see
 /// relocation data, $5 project scope (null: all). Layers outside their zoom range are left out.
+/// The tile query in Web Mercator: $1 z, $2 x, $3 y, $4 sees relocation data, $5 scope.
 pub fn tile_query(layers: &[Layer], z: u8) -> String {
-    let mut sql = String::from(
+    compose(
+        layers,
+        z,
         "WITH t AS (SELECT env, ST_Expand(env, (ST_XMax(env) - ST_XMin(env)) * 64 / 4096) AS env_m,\n\
          ST_Transform(ST_Expand(env, (ST_XMax(env) - ST_XMin(env)) * 64 / 4096), 4490) AS env_4490,\n\
          (ST_XMax(env) - ST_XMin(env)) / 4096 AS px\n\
-         FROM (SELECT ST_TileEnvelope($1::int, $2::int, $3::int) AS env) e)\nSELECT ''::bytea",
-    );
+         FROM (SELECT ST_TileEnvelope($1::int, $2::int, $3::int) AS env) e)",
+        |sql| sql.to_owned(),
+    )
+}
+
+/// The tile query in CGCS2000 longitude/latitude (EPSG:4490) tiles: $1 the equivalent Web
+/// Mercator zoom, $2 west, $3 south, $6 east, $7 north, $4 and $5 as in [`tile_query`].
+/// The layers' SQL is the same with the geometries left in EPSG:4490.
+pub fn geographic_tile_query(layers: &[Layer], z: u8) -> String {
+    compose(
+        layers,
+        z,
+        "WITH t AS (SELECT env, ST_Expand(env, (ST_XMax(env) - ST_XMin(env)) * 64 / 4096) AS env_m,\n\
+         ST_Expand(env, (ST_XMax(env) - ST_XMin(env)) * 64 / 4096) AS env_4490,\n\
+         (ST_XMax(env) - ST_XMin(env)) / 4096 AS px\n\
+         FROM (SELECT ST_MakeEnvelope($2::float8, $3::float8, $6::float8, $7::float8, 4490) AS env) e)",
+        |sql| without_web_mercator(&sql.replace("geom_3857", "geom")),
+    )
+}
+
+fn compose(layers: &[Layer], z: u8, head: &str, adapt: impl Fn(&str) -> String) -> String {
+    let mut sql = format!("{head}\nSELECT ''::bytea");
     for layer in layers.iter().filter(|l| (l.zooms().0..=l.zooms().1).contains(&z)) {
+        let features = layer.features_sql().lines().filter(|l| !l.starts_with("--")).collect::<Vec<_>>().join("\n");
         sql.push_str(&format!(
             "\n|| coalesce((SELECT ST_AsMVT(f, '{}', 4096, 'geom', 'id') FROM (\n{}\n) f), ''::bytea)",
             layer.name(),
-            layer.features_sql().lines().filter(|l| !l.starts_with("--")).collect::<Vec<_>>().join("\n"),
+            adapt(&features),
         ));
     }
     sql.push_str("\nFROM t");
     sql
+}
+
+/// `ST_Transform(<expr>, 3857)` → `<expr>`, for every occurrence (nested parentheses allowed).
+fn without_web_mercator(sql: &str) -> String {
+    const OPEN: &str = "ST_Transform(";
+    let mut out = String::with_capacity(sql.len());
+    let mut rest = sql;
+    while let Some(i) = rest.find(OPEN) {
+        out.push_str(&rest[..i]);
+        let inner = &rest[i + OPEN.len()..];
+        let mut depth = 1;
+        let close = inner.char_indices().find_map(|(j, c)| {
+            match c {
+                '(' => depth += 1,
+                ')' => depth -= 1,
+                _ => {}
+            }
+            (depth == 0).then_some(j)
+        });
+        match close.and_then(|j| inner[..j].strip_suffix(", 3857").map(|arg| (j, arg))) {
+            Some((j, arg)) => {
+                out.push_str(&without_web_mercator(arg));
+                rest = &inner[j + 1..];
+            }
+            None => {
+                out.push_str(OPEN);
+                rest = inner;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
@@ -200,6 +256,22 @@ mod tests {
             assert!(min == 0 || l.tables(min - 1).is_empty(), "{l:?} depends on tables below its zooms");
         }
         assert_eq!(Layer::parse("Parcels"), None);
+    }
+
+    #[test]
+    fn geographic_queries_stay_in_cgcs2000() {
+        let all: Vec<Layer> = Layer::ALL.to_vec();
+        for z in [3, 10, 13, 17] {
+            let q = geographic_tile_query(&all, z);
+            assert!(!q.contains("3857"), "{q}");
+            assert!(q.contains("ST_MakeEnvelope($2::float8, $3::float8, $6::float8, $7::float8, 4490)"));
+        }
+        assert_eq!(
+            without_web_mercator(
+                "ST_AsMVTGeom(ST_Transform(ST_PointOnSurface(a.geom), 3857), t.env), ST_Transform(x, 4490)"
+            ),
+            "ST_AsMVTGeom(ST_PointOnSurface(a.geom), t.env), ST_Transform(x, 4490)"
+        );
     }
 
     #[test]

@@ -96,7 +96,20 @@ async fn tile(
 ) -> Result<Response, ApiError> {
     let layers = parse_layers(&layers)?;
     let (z, x, y) = parse_tile(&z, &x, &file)?;
-    let key = TileKey { layers, z, x, y, audience: audience(&p) };
+    respond(&state, &p, &headers, layers, z, x, y).await
+}
+
+/// The Web Mercator tile z/x/y of `layers` for the caller (cached), honouring If-None-Match.
+pub async fn respond(
+    state: &AppState,
+    p: &Principal,
+    headers: &HeaderMap,
+    layers: Arc<[Layer]>,
+    z: u8,
+    x: u32,
+    y: u32,
+) -> Result<Response, ApiError> {
+    let key = TileKey { layers, z, x, y, audience: audience(p) };
     let cached = state.tiles.get(&key);
     let hit = cached.is_some();
     let tile = match cached {
@@ -119,6 +132,34 @@ async fn tile(
             t
         }
     };
+    Ok(tile_response(p, headers, tile, Some(hit)))
+}
+
+/// A tile in the CGCS2000 geographic grid: `bounds` (west, south, east, north) in EPSG:4490,
+/// `level` the equivalent Web Mercator zoom for the layers' zoom ranges. Not cached.
+pub async fn respond_geographic(
+    state: &AppState,
+    p: &Principal,
+    headers: &HeaderMap,
+    layers: &[Layer],
+    level: u8,
+    bounds: [f64; 4],
+) -> Result<Response, ApiError> {
+    let data: Vec<u8> = sqlx::query_scalar(&layers::geographic_tile_query(layers, level))
+        .bind(i32::from(level))
+        .bind(bounds[0])
+        .bind(bounds[1])
+        .bind(p.sees_relocation())
+        .bind(p.relocation_scope())
+        .bind(bounds[2])
+        .bind(bounds[3])
+        .fetch_one(&state.pool)
+        .await?;
+    let etag = format!("\"{}\"", hex::encode(&Sha256::digest(&data)[..12]));
+    Ok(tile_response(p, headers, Tile { data: Bytes::from(data), etag: etag.into() }, None))
+}
+
+fn tile_response(p: &Principal, headers: &HeaderMap, tile: Tile, hit: Option<bool>) -> Response {
     let private = p.role != Role::Public;
     let mut response = if headers.get(header::IF_NONE_MATCH).is_some_and(|v| etag_matches(v, &tile.etag)) {
         StatusCode::NOT_MODIFIED.into_response()
@@ -133,8 +174,10 @@ async fn tile(
         HeaderValue::from_static(if private { "private, no-cache" } else { "public, no-cache" }),
     );
     h.insert(header::VARY, HeaderValue::from_static("Authorization, Cookie"));
-    h.insert("x-cache", HeaderValue::from_static(if hit { "HIT" } else { "MISS" }));
-    Ok(response)
+    if let Some(hit) = hit {
+        h.insert("x-cache", HeaderValue::from_static(if hit { "HIT" } else { "MISS" }));
+    }
+    response
 }
 
 fn etag_matches(header: &HeaderValue, etag: &str) -> bool {
