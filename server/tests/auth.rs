@@ -72,6 +72,32 @@ const MATRIX: &[(&str, &str, &[&str])] = &[
         "/tiles/{layers}/{z}/{x}/{tile}",
         &["public", "admin", "officer", "appraiser", "surveyor", "clerk", "auditor"],
     ),
+    // OGC API: {collection} is compensation_units, readable by the relocation roles only.
+    ("GET", "/ogc", &["public", "admin", "officer", "appraiser", "surveyor", "clerk", "auditor"]),
+    ("GET", "/ogc/", &["public", "admin", "officer", "appraiser", "surveyor", "clerk", "auditor"]),
+    ("GET", "/ogc/conformance", &["public", "admin", "officer", "appraiser", "surveyor", "clerk", "auditor"]),
+    ("GET", "/ogc/api", &["public", "admin", "officer", "appraiser", "surveyor", "clerk", "auditor"]),
+    ("GET", "/ogc/collections", &["public", "admin", "officer", "appraiser", "surveyor", "clerk", "auditor"]),
+    ("GET", "/ogc/collections/{collection}", &["admin", "officer", "appraiser", "auditor"]),
+    ("GET", "/ogc/collections/{collection}/queryables", &["admin", "officer", "appraiser", "auditor"]),
+    ("GET", "/ogc/collections/{collection}/items", &["admin", "officer", "appraiser", "auditor"]),
+    ("GET", "/ogc/collections/{collection}/items/{feature}", &["admin", "officer", "appraiser", "auditor"]),
+    ("GET", "/ogc/collections/{collection}/tiles", &["admin", "officer", "appraiser", "auditor"]),
+    ("GET", "/ogc/collections/{collection}/tiles/{tms}", &["admin", "officer", "appraiser", "auditor"]),
+    (
+        "GET",
+        "/ogc/collections/{collection}/tiles/{tms}/{level}/{row}/{col}",
+        &["admin", "officer", "appraiser", "auditor"],
+    ),
+    ("GET", "/ogc/tileMatrixSets", &["public", "admin", "officer", "appraiser", "surveyor", "clerk", "auditor"]),
+    ("GET", "/ogc/tileMatrixSets/{tms}", &["public", "admin", "officer", "appraiser", "surveyor", "clerk", "auditor"]),
+    ("GET", "/ogc/tiles", &["public", "admin", "officer", "appraiser", "surveyor", "clerk", "auditor"]),
+    ("GET", "/ogc/tiles/{tms}", &["public", "admin", "officer", "appraiser", "surveyor", "clerk", "auditor"]),
+    (
+        "GET",
+        "/ogc/tiles/{tms}/{level}/{row}/{col}",
+        &["public", "admin", "officer", "appraiser", "surveyor", "clerk", "auditor"],
+    ),
     ("GET", "/api/{*rest}", &["public", "admin", "officer", "appraiser", "surveyor", "clerk", "auditor"]),
     ("POST", "/api/{*rest}", &["public", "admin", "officer", "appraiser", "surveyor", "clerk", "auditor"]),
     ("PUT", "/api/{*rest}", &["public", "admin", "officer", "appraiser", "surveyor", "clerk", "auditor"]),
@@ -124,7 +150,11 @@ async fn route_role_matrix_scope_and_masking() {
             .replace("{*rest}", "no-such-thing")
             .replace("{layers}/{z}/{x}/{tile}", "parcels,compensation_units/14/13338/6492.mvt")
             .replace("{layers}", "parcels,compensation_units")
-            .replace("{fontstack}/{range}", "DejaVu Sans/0-255.pbf");
+            .replace("{fontstack}/{range}", "DejaVu Sans/0-255.pbf")
+            .replace("{collection}", "compensation_units")
+            .replace("{feature}", "WX-ZS-2023-01-0001")
+            .replace("{tms}/{level}/{row}/{col}", "WebMercatorQuad/14/6492/13338")
+            .replace("{tms}", "WebMercatorQuad");
         for (role, _) in CALLERS {
             let (status, body) =
                 call(&client, &base, method.parse().unwrap(), &path, tokens.get(role).map(String::as_str)).await;

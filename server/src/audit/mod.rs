@@ -74,7 +74,29 @@ impl AuditEvent {
 
 /// The canonical content of a row, as hashed: fixed field order, UTC time in microseconds,
 /// JSON values with sorted keys.
+/// A JSON value with every object's keys in sorted order, whatever order it was built or read
+/// in (jsonb reorders keys, and serde_json keeps insertion order when a dependency enables its
+/// `preserve_order` feature).
+fn sorted_keys(v: &serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match v {
+        Value::Object(m) => {
+            let mut entries: Vec<(&String, &Value)> = m.iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(b.0));
+            Value::Object(entries.into_iter().map(|(k, v)| (k.clone(), sorted_keys(v))).collect())
+        }
+        Value::Array(a) => Value::Array(a.iter().map(sorted_keys).collect()),
+        other => other.clone(),
+    }
+}
+
 fn canonical(id: i64, e: &AuditEvent) -> String {
+    let e = AuditEvent {
+        before: e.before.as_ref().map(sorted_keys),
+        after: e.after.as_ref().map(sorted_keys),
+        details: e.details.as_ref().map(sorted_keys),
+        ..e.clone()
+    };
     serde_json::json!([
         id,
         e.at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
@@ -345,4 +367,25 @@ async fn list(State(state): State<AppState>, ApiQuery(f): ApiQuery<Filter>) -> R
         .await?;
     let next_cursor = (entries.len() as i64 == limit).then(|| entries.last().map(|e| e.id)).flatten();
     Ok(Json(Page { entries, next_cursor }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_hash_does_not_depend_on_key_order() {
+        let mut a = AuditEvent::new("demo", "admin", "user_add", "x", "success");
+        a.details = Some(
+            serde_json::json!({ "role": "officer", "name": "张三", "nested": { "b": 1, "a": [{ "z": 1, "y": 2 }] } }),
+        );
+        let mut b = a.clone();
+        // As jsonb gives it back: shorter keys first.
+        b.details = Some(
+            serde_json::from_str(r#"{"name":"张三","role":"officer","nested":{"a":[{"y":2,"z":1}],"b":1}}"#).unwrap(),
+        );
+        assert_eq!(digest(&GENESIS, 1, &a), digest(&GENESIS, 1, &b));
+        b.details = Some(serde_json::json!({ "role": "clerk", "name": "张三" }));
+        assert_ne!(digest(&GENESIS, 1, &a), digest(&GENESIS, 1, &b));
+    }
 }

@@ -116,7 +116,10 @@ pub async fn items(
     let mut page = QueryBuilder::new("WITH page AS (SELECT f.fid FROM ");
     source(&mut page, c);
     query::push_where(&mut page, c, &scope, &q)?;
-    page.push(" ORDER BY f.fid LIMIT ").push_bind(i64::from(q.limit)).push(" OFFSET ").push_bind(q.offset as i64);
+    page.push(" ORDER BY f.fid LIMIT ")
+        .push_bind(i64::from(q.limit))
+        .push(" OFFSET ")
+        .push_bind(i64::try_from(q.offset).unwrap_or(i64::MAX));
     page.push(")\n");
     push_select(&mut page, c, q.crs);
     page.push(" FROM ");

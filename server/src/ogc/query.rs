@@ -105,10 +105,12 @@ impl ItemsQuery {
         let limit = match get(pairs, "limit") {
             None => DEFAULT_LIMIT,
             Some(v) => {
-                let n: u64 = v
-                    .trim()
-                    .parse()
-                    .map_err(|_| OgcError::invalid("limit", format!("{v:?} is not a positive integer")))?;
+                let v = v.trim();
+                if v.is_empty() || !v.bytes().all(|b| b.is_ascii_digit()) {
+                    return Err(OgcError::invalid("limit", format!("{v:?} is not a positive integer")));
+                }
+                // Too many digits for u64 is still just a huge limit.
+                let n: u64 = v.parse().unwrap_or(u64::MAX);
                 if n == 0 {
                     return Err(OgcError::invalid("limit", "must be at least 1"));
                 }
