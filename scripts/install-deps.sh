@@ -8,7 +8,9 @@ set -euo pipefail
 want=(postgresql-15 postgresql-15-postgis-3 postgresql-contrib pkg-config ca-certificates
       libfreetype-dev fonts-dejavu-core)
 if [ "${1:-run}" = test ]; then
-    want+=(poppler-utils)
+    # poppler: certificate PDFs; GDAL, QGIS (python3-qgis + the OAPIF provider in
+    # qgis-providers) and python3-venv: the OGC API client tests.
+    want+=(poppler-utils gdal-bin python3-qgis qgis-providers python3-venv)
 fi
 
 missing=()
@@ -33,4 +35,19 @@ fi
 if [ "${1:-run}" = test ] && ! cargo fuzz --version >/dev/null 2>&1; then
     echo "onemap: installing cargo-fuzz"
     cargo install cargo-fuzz --locked --version 0.13.2 >/dev/null
+fi
+
+# The Python OGC clients of the tests (OWSLib, ogctests), pinned in tests/clients, in a venv
+# outside the clone; rebuilt when the requirements change.
+if [ "${1:-run}" = test ]; then
+    root="$(cd "$(dirname "$0")/.." && pwd)"
+    req="$root/tests/clients/requirements.txt"
+    venv="${ONEMAP_VENV:-$HOME/.cache/onemap/venv}"
+    want_sum="$(sha256sum < "$req")"
+    if [ ! -x "$venv/bin/python" ] || [ "$(cat "$venv/.requirements.sha256" 2>/dev/null)" != "$want_sum" ]; then
+        echo "onemap: installing the Python OGC clients into $venv"
+        python3 -m venv "$venv" 2>/dev/null || /usr/bin/python3 -m venv "$venv"
+        "$venv/bin/python" -m pip install -q --disable-pip-version-check -r "$req"
+        echo "$want_sum" > "$venv/.requirements.sha256"
+    fi
 fi

@@ -294,6 +294,9 @@ async fn cql2_filters_match_sql() {
     );
 }
 
+/// A request that must fail: path, query, status, problem code.
+type BadCase<'a> = (&'a str, &'a [(&'a str, &'a str)], u16, &'a str);
+
 #[tokio::test]
 async fn access_masking_tiles_and_bad_input() {
     let d = Demo::start().await;
@@ -399,7 +402,7 @@ async fn access_masking_tiles_and_bad_input() {
 
     // Bad input: 400 naming the reason (or 404), never a 500.
     let items = "/ogc/collections/parcels/items";
-    let cases: &[(&str, &[(&str, &str)], u16, &str)] = &[
+    let cases: &[BadCase] = &[
         (items, &[("foo", "1")], 400, "unknown_parameter"),
         (items, &[("limit", "0")], 400, "invalid_parameter"),
         (items, &[("limit", "ten")], 400, "invalid_parameter"),
