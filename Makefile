@@ -6,7 +6,7 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/onemap/target
 CARGO ?= cargo
 ONEMAP := $(CARGO_TARGET_DIR)/release/onemap
 
-.PHONY: run test lint build deps test-deps stop help fuzz bench-units bench-tiles
+.PHONY: run test lint build deps test-deps stop help fuzz bench-units bench-tiles bench-ogc
 FUZZ_SECONDS ?= 300
 
 help:
@@ -17,6 +17,7 @@ help:
 	@echo "make fuzz   fuzz the unit-code parser for FUZZ_SECONDS (default 300)"
 	@echo "make bench-units   benchmark /api/units, /api/identify, /api/search on the 500k-parcel county"
 	@echo "make bench-tiles   benchmark the vector tiles against Martin on the 500k-parcel county"
+	@echo "make bench-ogc     benchmark OGC API Features against pygeoapi on the 500k-parcel county"
 
 run: deps build
 	$(ONEMAP) db migrate
@@ -50,6 +51,9 @@ bench-units:
 
 bench-tiles:
 	bench/tiles.sh
+
+bench-ogc:
+	bench/ogc.sh
 
 stop:
 	$(ONEMAP) db stop

@@ -214,7 +214,14 @@ async fn run(command: Command, config: Config) -> Result<(), CliError> {
             let (audit, writer) = audit::AuditLog::start(pool.clone());
             let tiles = tiles::TileCache::new(config.tile_cache_bytes);
             tokio::spawn(tiles::listen(pool.clone(), tiles.clone()));
-            let state = http::AppState { pool, config: Arc::new(config), started: Instant::now(), audit, tiles };
+            let state = http::AppState {
+                pool,
+                config: Arc::new(config),
+                started: Instant::now(),
+                audit,
+                tiles,
+                counts: Default::default(),
+            };
             http::serve(state, writer).await?;
         }
         Command::Db(DbCommand::Migrate) => {

@@ -201,6 +201,20 @@ async fn documents_paging_and_crs() {
         sql_count(&d, "SELECT count(*) FROM buildings WHERE floors = 6").await
     );
 
+    // numberMatched is cached between pages but follows data changes (PostgreSQL notifies).
+    let before = matched(&d, "parcels", &[("land_use", "0701")]).await;
+    sqlx::query(
+        "UPDATE parcels SET land_use = '0702' WHERE id = (SELECT min(id) FROM parcels WHERE land_use = '0701')",
+    )
+    .execute(&d.pool)
+    .await
+    .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while matched(&d, "parcels", &[("land_use", "0701")]).await != before - 1 {
+        assert!(std::time::Instant::now() < deadline, "the count did not follow the change");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+
     // HTML by f= and by Accept; queryables as JSON Schema.
     let html = d
         .client

@@ -26,6 +26,8 @@ pub struct AppState {
     pub started: Instant,
     pub audit: AuditLog,
     pub tiles: crate::tiles::TileCache,
+    /// numberMatched of recent OGC items queries
+    pub counts: crate::ogc::Counts,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -1,15 +1,17 @@
-//! `/items` and `/items/{featureId}`: GeoJSON written by PostgreSQL row by row (geometry and
-//! properties as JSON text), put together here; personal data pass through the masking types.
+//! `/items` and `/items/{featureId}`: PostgreSQL sends each feature's id, WKB geometry and
+//! typed property columns; the GeoJSON is written here, row by row, into the response (the
+//! geometry by [`super::geojson`]); personal data pass through the masking types.
 
 use axum::Extension;
 use axum::body::Body;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use serde_json::{Value, json};
 use sqlx::{Postgres, QueryBuilder, Row};
 
-use super::collections::Collection;
+use super::collections::{Collection, Kind};
 use super::crs::Crs;
 use super::query::{self, ItemsQuery, Scope};
 use super::{Format, OgcError, base, format, html, link, readable};
@@ -17,29 +19,20 @@ use crate::auth::Principal;
 use crate::auth::mask::{IdNumber, PersonName};
 use crate::http::AppState;
 
-/// The select list of a feature: id, GeoJSON geometry in `crs`, properties, personal data.
+/// The select list of a feature: id, WKB geometry in `crs` (x/y order), the queryables,
+/// personal data.
 fn push_select(qb: &mut QueryBuilder<'_, Postgres>, c: &Collection, crs: Crs) {
-    qb.push("SELECT f.fid, ST_AsGeoJSON(");
-    if crs.northing_first() {
-        qb.push("ST_FlipCoordinates(");
-    }
-    if crs.epsg == Some(4490) {
-        qb.push("f.geom");
+    // PROJ transforms CGCS2000 to WGS 84 as the identity (null transformation), so CRS84,
+    // EPSG:4326 and EPSG:4490 read the stored coordinates as they are.
+    if crs.geographic() {
+        qb.push("SELECT f.fid, ST_AsBinary(f.geom) AS wkb");
     } else {
-        qb.push("ST_Transform(f.geom, ").push_bind(crs.srid()).push(")");
+        qb.push("SELECT f.fid, ST_AsBinary(ST_Transform(f.geom, ").push_bind(crs.srid()).push(")) AS wkb");
     }
-    if crs.northing_first() {
-        qb.push(")");
-    }
-    qb.push(", ").push_bind(crs.decimals()).push(", 0) AS geometry, json_build_object(");
-    for (i, q) in c.queryables.iter().enumerate() {
-        if i > 0 {
-            qb.push(", ");
-        }
+    for q in c.queryables {
         // Names are the collection's own constants.
-        qb.push(format_args!("'{0}', f.{0}", q.name));
+        qb.push(", f.").push(q.name);
     }
-    qb.push(")::text AS properties");
     if c.personal {
         qb.push(", f.owner_name, f.owner_id_number");
     }
@@ -49,29 +42,61 @@ fn source(qb: &mut QueryBuilder<'_, Postgres>, c: &Collection) {
     qb.push("(\n").push(c.source()).push("\n) f");
 }
 
-/// One feature as GeoJSON text.
-fn feature(row: &sqlx::postgres::PgRow, c: &Collection, out: &mut Vec<u8>) -> Result<(), sqlx::Error> {
-    let fid: String = row.try_get("fid")?;
-    let geometry: Option<String> = row.try_get("geometry")?;
-    let properties: String = row.try_get("properties")?;
-    out.extend_from_slice(b"{\"type\":\"Feature\",\"id\":");
-    serde_json::to_writer(&mut *out, &fid).expect("a string serialises");
-    out.extend_from_slice(b",\"geometry\":");
-    out.extend_from_slice(geometry.as_deref().unwrap_or("null").as_bytes());
-    out.extend_from_slice(b",\"properties\":");
-    if c.personal {
-        let name: Option<String> = row.try_get("owner_name")?;
-        let id_number: Option<String> = row.try_get("owner_id_number")?;
-        out.extend_from_slice(properties.trim_end().trim_end_matches('}').as_bytes());
-        out.extend_from_slice(b", \"owner_name\" : ");
-        serde_json::to_writer(&mut *out, &name.map(PersonName)).expect("serialises");
-        out.extend_from_slice(b", \"owner_id_number\" : ");
-        serde_json::to_writer(&mut *out, &id_number.map(IdNumber)).expect("serialises");
-        out.push(b'}');
-    } else {
-        out.extend_from_slice(properties.as_bytes());
+/// Errors of writing a feature: a column of an unexpected type, or unreadable WKB.
+#[derive(Debug, thiserror::Error)]
+enum WriteError {
+    #[error(transparent)]
+    Column(#[from] sqlx::Error),
+    #[error("geometry: {0}")]
+    Geometry(#[from] geozero::error::GeozeroError),
+}
+
+impl From<WriteError> for OgcError {
+    fn from(e: WriteError) -> Self {
+        match e {
+            WriteError::Column(e) => OgcError::Db(e),
+            WriteError::Geometry(e) => OgcError::Db(sqlx::Error::Decode(Box::new(e))),
+        }
     }
-    out.push(b'}');
+}
+
+fn value<T: serde::Serialize>(out: &mut Vec<u8>, v: &T) {
+    serde_json::to_writer(&mut *out, v).expect("a plain value serialises");
+}
+
+/// One feature as GeoJSON.
+fn feature(row: &sqlx::postgres::PgRow, c: &Collection, crs: Crs, out: &mut Vec<u8>) -> Result<(), WriteError> {
+    let fid: &str = row.try_get("fid")?;
+    out.extend_from_slice(b"{\"type\":\"Feature\",\"id\":");
+    value(out, &fid);
+    out.extend_from_slice(b",\"geometry\":");
+    super::geojson::write(out, row.try_get::<Option<&[u8]>, _>("wkb")?, crs.decimals(), crs.northing_first())?;
+    out.extend_from_slice(b",\"properties\":{");
+    for (i, q) in c.queryables.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        value(out, &q.name);
+        out.push(b':');
+        match q.kind {
+            Kind::Text => value(out, &row.try_get::<Option<&str>, _>(q.name)?),
+            Kind::Integer => value(out, &row.try_get::<Option<i32>, _>(q.name)?),
+            Kind::Number => value(out, &row.try_get::<Option<f64>, _>(q.name)?),
+            Kind::Date => value(out, &row.try_get::<Option<NaiveDate>, _>(q.name)?.map(|d| d.to_string())),
+            Kind::DateTime => value(
+                out,
+                &row.try_get::<Option<DateTime<Utc>>, _>(q.name)?
+                    .map(|t| t.to_rfc3339_opts(SecondsFormat::AutoSi, true)),
+            ),
+        }
+    }
+    if c.personal {
+        out.extend_from_slice(b",\"owner_name\":");
+        value(out, &row.try_get::<Option<String>, _>("owner_name")?.map(PersonName));
+        out.extend_from_slice(b",\"owner_id_number\":");
+        value(out, &row.try_get::<Option<String>, _>("owner_id_number")?.map(IdNumber));
+    }
+    out.extend_from_slice(b"}}");
     Ok(())
 }
 
@@ -81,16 +106,19 @@ fn geojson_response(body: Vec<u8>, crs: Crs) -> Response {
     r
 }
 
-/// The URL of these items with `offset` (and nothing else) changed.
-fn page_url(b: &str, c: &Collection, pairs: &[(String, String)], offset: u64, f: &str) -> String {
+/// The URL of these items with `offset` and `after` (and nothing else) changed.
+fn page_url(b: &str, c: &Collection, pairs: &[(String, String)], offset: u64, after: Option<&str>, f: &str) -> String {
     let mut s = form_urlencoded::Serializer::new(String::new());
     for (k, v) in pairs {
-        if k != "offset" && k != "f" {
+        if !matches!(k.as_str(), "offset" | "after" | "f") {
             s.append_pair(k, v);
         }
     }
     if offset > 0 {
         s.append_pair("offset", &offset.to_string());
+    }
+    if let Some(a) = after {
+        s.append_pair("after", a);
     }
     s.append_pair("f", f);
     format!("{b}/collections/{}/items?{}", c.id, s.finish())
@@ -126,26 +154,37 @@ pub async fn items(
     source(&mut page, c);
     page.push(" JOIN page ON page.fid = f.fid ORDER BY f.fid");
 
-    let (matched, rows) = tokio::try_join!(
-        count.build_query_scalar::<i64>().fetch_one(&state.pool),
-        page.build().fetch_all(&state.pool)
-    )?;
+    let key = super::counts::key(c.id, if c.relocation { &scope.0 } else { &None }, &pairs);
+    let generation = state.tiles.generation();
+    let counted = async {
+        if let Some(n) = state.counts.get(&key, generation) {
+            return Ok(n);
+        }
+        let n = count.build_query_scalar::<i64>().fetch_one(&state.pool).await?;
+        state.counts.insert(key, generation, n);
+        Ok::<i64, sqlx::Error>(n)
+    };
+    let (matched, rows) = tokio::try_join!(counted, page.build().fetch_all(&state.pool))?;
     let returned = rows.len() as u64;
 
     let b = base(&headers);
     let mut links = vec![
-        link(page_url(&b, c, &pairs, q.offset, "json"), "self", "application/geo+json", "本页"),
-        link(page_url(&b, c, &pairs, q.offset, "html"), "alternate", "text/html", "本页 (HTML)"),
+        link(page_url(&b, c, &pairs, q.offset, q.after.as_deref(), "json"), "self", "application/geo+json", "本页"),
+        link(page_url(&b, c, &pairs, q.offset, q.after.as_deref(), "html"), "alternate", "text/html", "本页 (HTML)"),
         link(format!("{b}/collections/{}", c.id), "collection", "application/json", c.title),
     ];
     let fmt = if f == Format::Html { "html" } else { "json" };
     let kind = if f == Format::Html { "text/html" } else { "application/geo+json" };
-    if q.offset + returned < matched as u64 {
-        links.push(link(page_url(&b, c, &pairs, q.offset + returned, fmt), "next", kind, "下一页"));
+    // More after this page: a full page that does not reach the count. The next link goes on
+    // from this page's last feature.
+    let last: Option<String> = rows.last().map(|r| r.try_get("fid")).transpose()?;
+    if returned == u64::from(q.limit) && q.offset.saturating_add(returned) < matched as u64 {
+        let next = page_url(&b, c, &pairs, q.offset + returned, last.as_deref(), fmt);
+        links.push(link(next, "next", kind, "下一页"));
     }
     if q.offset > 0 {
         let prev = q.offset.saturating_sub(u64::from(q.limit));
-        links.push(link(page_url(&b, c, &pairs, prev, fmt), "prev", kind, "上一页"));
+        links.push(link(page_url(&b, c, &pairs, prev, None, fmt), "prev", kind, "上一页"));
     }
 
     let mut body = Vec::with_capacity(rows.len() * 800 + 1024);
@@ -154,7 +193,7 @@ pub async fn items(
         if i > 0 {
             body.push(b',');
         }
-        feature(row, c, &mut body)?;
+        feature(row, c, q.crs, &mut body)?;
     }
     body.extend_from_slice(b"],");
     let tail = json!({
@@ -200,7 +239,7 @@ pub async fn item(
     let row = qb.build().fetch_optional(&state.pool).await?;
     let row = row.ok_or_else(|| OgcError::NoFeature { collection: c.id, feature: fid.clone() })?;
     let mut body = Vec::new();
-    feature(&row, c, &mut body)?;
+    feature(&row, c, crs, &mut body)?;
     let mut v: Value = serde_json::from_slice(&body).map_err(|e| OgcError::invalid("feature", e.to_string()))?;
     let b = base(&headers);
     let href = format!("{b}/collections/{}/items/{}", c.id, urlencode(&fid));

@@ -5,9 +5,11 @@
 //! personal data masked by role.
 
 mod collections;
+mod counts;
 mod cql;
 mod crs;
 mod features;
+mod geojson;
 mod html;
 mod openapi;
 mod query;
@@ -23,6 +25,7 @@ use crate::auth::{AuthError, Principal, Role};
 use crate::error::ApiError;
 use crate::http::{AppState, Routes};
 use collections::{COLLECTIONS, Collection};
+pub use counts::Counts;
 use crs::{CGCS2000, Crs};
 
 pub fn routes() -> Routes {

@@ -252,6 +252,7 @@ pub fn spec(b: &str) -> Value {
                 "f": param("f", "表示形式 representation", json!({ "type": "string", "enum": ["json", "html"] })),
                 "limit": param("limit", &format!("每页要素数 (default {DEFAULT_LIMIT}; larger values are clamped to {MAX_LIMIT})"), json!({ "type": "integer", "minimum": 1, "default": DEFAULT_LIMIT })),
                 "offset": param("offset", "跳过的要素数 (paging; follow the next links)", json!({ "type": "integer", "minimum": 0, "default": 0 })),
+                "after": param("after", "键集分页: only features whose id comes after this one (the next links carry it; offset then only labels the page)", json!({ "type": "string" })),
                 "bbox": { "name": "bbox", "in": "query", "required": false, "style": "form", "explode": false,
                           "description": "范围 minx,miny,maxx,maxy in bbox-crs axis order",
                           "schema": { "type": "array", "minItems": 4, "maxItems": 6, "items": { "type": "number" } } },

@@ -13,7 +13,7 @@ pub const DEFAULT_LIMIT: u32 = 10;
 pub const MAX_LIMIT: u32 = 10_000;
 /// Parameters of /items besides the collection's queryables.
 pub const ITEMS_PARAMS: &[&str] =
-    &["f", "limit", "offset", "bbox", "bbox-crs", "datetime", "crs", "filter", "filter-lang", "filter-crs"];
+    &["f", "limit", "offset", "after", "bbox", "bbox-crs", "datetime", "crs", "filter", "filter-lang", "filter-crs"];
 
 /// The query string as (name, value) pairs, in order.
 pub fn pairs(raw: Option<&str>) -> Vec<(String, String)> {
@@ -80,6 +80,10 @@ pub fn parse_datetime(s: &str) -> Result<Datetime, String> {
 pub struct ItemsQuery {
     pub limit: u32,
     pub offset: u64,
+    /// Keyset paging: the features after this feature id (in id order). The next links carry
+    /// it, so that each page costs the same however deep it is; `offset` then only labels
+    /// the page.
+    pub after: Option<String>,
     pub bbox: Option<([f64; 4], Crs)>,
     pub datetime: Option<Datetime>,
     pub crs: Crs,
@@ -166,7 +170,8 @@ impl ItemsQuery {
                 Some((expr, filter_crs))
             }
         };
-        Ok(ItemsQuery { limit, offset, bbox, datetime, crs, properties, filter })
+        let after = get(pairs, "after").map(str::to_owned);
+        Ok(ItemsQuery { limit, offset, after, bbox, datetime, crs, properties, filter })
     }
 }
 
