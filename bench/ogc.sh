@@ -89,8 +89,11 @@ write_section bench-ogc "## OGC API Features: onemap vs pygeoapi (issue 6)
 both servers and PostgreSQL on the same machine over loopback. Both serve the \`parcels\` table
 of the benchmark county ($n_onemap parcels, the same PostgreSQL) as GeoJSON with nine properties;
 pygeoapi $("$venv/bin/pip" show pygeoapi 2>/dev/null | sed -n 's/^Version: //p') with its PostgreSQL provider under gunicorn ($workers sync workers), onemap
-release build. Both count numberMatched on every page; onemap also orders by unit code (stable
-paging), pygeoapi pages without ORDER BY.
+release build. Both report numberMatched on every page: pygeoapi counts each time, onemap
+counts a query once and keeps the count until PostgreSQL notifies a change. onemap orders by
+unit code (stable paging); pygeoapi pages without ORDER BY. onemap's next links carry the last
+id of the page (keyset), so a page costs the same at any depth; with a bare \`offset\` it skips
+ids through the index first.
 
 Pages of 1,000 features, 200 pages across the collection in random order (${seconds} s per row):
 

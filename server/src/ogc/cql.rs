@@ -25,6 +25,8 @@ pub enum FilterError {
     Type(String),
     #[error("invalid geometry: {0}")]
     Geometry(String),
+    #[error("the filter is too complex: {0}")]
+    TooComplex(String),
 }
 
 /// The filter languages of Part 3.
@@ -44,7 +46,40 @@ impl Lang {
     }
 }
 
+/// Longest filter accepted.
+pub const MAX_FILTER_BYTES: usize = 16 * 1024;
+/// Deepest nesting of parentheses, brackets, braces and NOTs: the parsers recurse on it.
+pub const MAX_DEPTH: usize = 64;
+
+/// Refuses filters too long or too deeply nested to parse safely (the parsers recurse, and a
+/// stack overflow would take the server down, not just the request).
+fn check_shape_of_text(filter: &str) -> Result<(), FilterError> {
+    if filter.len() > MAX_FILTER_BYTES {
+        return Err(FilterError::TooComplex(format!("it is {} bytes; at most {MAX_FILTER_BYTES}", filter.len())));
+    }
+    let (mut depth, mut deepest, mut in_string, mut nots) = (0usize, 0usize, false, 0usize);
+    for (i, ch) in filter.char_indices() {
+        match ch {
+            '\'' => in_string = !in_string,
+            '(' | '[' | '{' if !in_string => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            ')' | ']' | '}' if !in_string => depth = depth.saturating_sub(1),
+            'n' | 'N' if !in_string && filter[i..].len() >= 3 && filter[i..i + 3].eq_ignore_ascii_case("not") => {
+                nots += 1
+            }
+            _ => {}
+        }
+    }
+    if deepest + nots > MAX_DEPTH {
+        return Err(FilterError::TooComplex(format!("it nests {} levels deep; at most {MAX_DEPTH}", deepest + nots)));
+    }
+    Ok(())
+}
+
 pub fn parse(filter: &str, lang: Lang) -> Result<Expr, FilterError> {
+    check_shape_of_text(filter)?;
     match lang {
         Lang::Text => cql2::parse_text(filter)
             .map_err(|e| FilterError::Syntax { lang: "cql2-text", detail: one_line(&e.to_string()) }),
@@ -150,6 +185,11 @@ impl Translator {
             }
             "like" => {
                 arity(2)?;
+                if let Expr::Literal(pattern) = args[1].as_ref()
+                    && pattern.chars().rev().take_while(|&c| c == '\\').count() % 2 == 1
+                {
+                    return Err(FilterError::Type("a LIKE pattern cannot end with the escape character \\".into()));
+                }
                 qb.push("(");
                 let left = self.scalar(qb, &args[0])?;
                 qb.push(" LIKE ");
@@ -445,4 +485,34 @@ pub fn push_geometry(qb: &mut QueryBuilder<'_, Postgres>, g: geo::Geometry<f64>,
     }
     qb.push(", 4490))");
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deep_or_long_filters_are_refused_before_parsing() {
+        let deep = format!("{}a = 1{}", "(".repeat(100_000), ")".repeat(100_000));
+        assert!(matches!(parse(&deep, Lang::Text), Err(FilterError::TooComplex(_))));
+        let nots = format!("{}a = 1", "NOT ".repeat(70));
+        assert!(matches!(parse(&nots, Lang::Text), Err(FilterError::TooComplex(_))));
+        let json = format!("{}1{}", "[".repeat(10_000), "]".repeat(10_000));
+        assert!(matches!(parse(&json, Lang::Json), Err(FilterError::TooComplex(_))));
+        assert!(matches!(parse(&"a".repeat(20_000), Lang::Text), Err(FilterError::TooComplex(_))));
+        // Parentheses and NOTs inside strings do not count; ordinary filters pass.
+        assert!(
+            parse("address LIKE '%((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((%'", Lang::Text)
+                .is_ok()
+        );
+        let nested = format!("{}a = 1{}", "(".repeat(40), ")".repeat(40));
+        let t = Translator {
+            collection: super::super::collections::Collection::find("parcels").unwrap(),
+            crs: super::super::crs::CRS84,
+        };
+        // JSON "a\\" is the pattern a\ : it ends with LIKE's escape character.
+        let like = parse(r#"{"op":"like","args":[{"property":"address"},"a\\"]}"#, Lang::Json).unwrap();
+        assert!(matches!(t.condition(&mut QueryBuilder::new(""), &like), Err(FilterError::Type(_))));
+        assert!(parse(&nested, Lang::Text).is_ok());
+    }
 }

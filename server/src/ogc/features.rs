@@ -141,18 +141,30 @@ pub async fn items(
     source(&mut count, c);
     query::push_where(&mut count, c, &scope, &q)?;
 
-    let mut page = QueryBuilder::new("WITH page AS (SELECT f.fid FROM ");
-    source(&mut page, c);
-    query::push_where(&mut page, c, &scope, &q)?;
-    page.push(" ORDER BY f.fid LIMIT ")
-        .push_bind(i64::from(q.limit))
-        .push(" OFFSET ")
-        .push_bind(i64::try_from(q.offset).unwrap_or(i64::MAX));
-    page.push(")\n");
-    push_select(&mut page, c, q.crs);
-    page.push(" FROM ");
-    source(&mut page, c);
-    page.push(" JOIN page ON page.fid = f.fid ORDER BY f.fid");
+    // The page: from the `after` id (keyset) or the first row, one pass that stops at the limit;
+    // a bare offset skips ids first (index-only) and builds only the page's features.
+    let mut page = QueryBuilder::new("");
+    let skip = if q.after.is_some() { 0 } else { i64::try_from(q.offset).unwrap_or(i64::MAX) };
+    if skip == 0 {
+        push_select(&mut page, c, q.crs);
+        page.push(" FROM ");
+        source(&mut page, c);
+        query::push_where(&mut page, c, &scope, &q)?;
+        if let Some(after) = &q.after {
+            page.push(" AND f.fid > ").push_bind(after.clone());
+        }
+        page.push(" ORDER BY f.fid LIMIT ").push_bind(i64::from(q.limit));
+    } else {
+        page.push("WITH page AS (SELECT f.fid FROM ");
+        source(&mut page, c);
+        query::push_where(&mut page, c, &scope, &q)?;
+        page.push(" ORDER BY f.fid LIMIT ").push_bind(i64::from(q.limit)).push(" OFFSET ").push_bind(skip);
+        page.push(")\n");
+        push_select(&mut page, c, q.crs);
+        page.push(" FROM ");
+        source(&mut page, c);
+        page.push(" JOIN page ON page.fid = f.fid ORDER BY f.fid");
+    }
 
     let key = super::counts::key(c.id, if c.relocation { &scope.0 } else { &None }, &pairs);
     let generation = state.tiles.generation();
@@ -164,8 +176,28 @@ pub async fn items(
         state.counts.insert(key, generation, n);
         Ok::<i64, sqlx::Error>(n)
     };
-    let (matched, rows) = tokio::try_join!(counted, page.build().fetch_all(&state.pool))?;
-    let returned = rows.len() as u64;
+    // Features are written as PostgreSQL sends the rows, while it still works on the rest.
+    let features = async {
+        use futures_util::TryStreamExt;
+        let mut body = Vec::with_capacity(usize::try_from(q.limit).unwrap_or(0).min(2_000) * 700 + 1024);
+        body.extend_from_slice(b"{\"type\":\"FeatureCollection\",\"features\":[");
+        let (mut returned, mut last) = (0u64, None::<String>);
+        let mut rows = page.build().fetch(&state.pool);
+        while let Some(row) = rows.try_next().await? {
+            if returned > 0 {
+                body.push(b',');
+            }
+            feature(&row, c, q.crs, &mut body)?;
+            returned += 1;
+            if returned == u64::from(q.limit) {
+                last = Some(row.try_get("fid")?);
+            }
+        }
+        body.extend_from_slice(b"],");
+        Ok::<_, OgcError>((body, returned, last))
+    };
+    let (matched, (mut body, returned, last)) =
+        tokio::try_join!(async { counted.await.map_err(OgcError::from) }, features)?;
 
     let b = base(&headers);
     let mut links = vec![
@@ -177,9 +209,8 @@ pub async fn items(
     let kind = if f == Format::Html { "text/html" } else { "application/geo+json" };
     // More after this page: a full page that does not reach the count. The next link goes on
     // from this page's last feature.
-    let last: Option<String> = rows.last().map(|r| r.try_get("fid")).transpose()?;
-    if returned == u64::from(q.limit) && q.offset.saturating_add(returned) < matched as u64 {
-        let next = page_url(&b, c, &pairs, q.offset + returned, last.as_deref(), fmt);
+    if let Some(last) = last.filter(|_| q.offset.saturating_add(returned) < matched as u64) {
+        let next = page_url(&b, c, &pairs, q.offset + returned, Some(&last), fmt);
         links.push(link(next, "next", kind, "下一页"));
     }
     if q.offset > 0 {
@@ -187,15 +218,6 @@ pub async fn items(
         links.push(link(page_url(&b, c, &pairs, prev, None, fmt), "prev", kind, "上一页"));
     }
 
-    let mut body = Vec::with_capacity(rows.len() * 800 + 1024);
-    body.extend_from_slice(b"{\"type\":\"FeatureCollection\",\"features\":[");
-    for (i, row) in rows.iter().enumerate() {
-        if i > 0 {
-            body.push(b',');
-        }
-        feature(row, c, q.crs, &mut body)?;
-    }
-    body.extend_from_slice(b"],");
     let tail = json!({
         "numberMatched": matched,
         "numberReturned": returned,
