@@ -1,7 +1,8 @@
 //! Real OGC clients against the real server: GDAL's OAPIF driver (ogr2ogr reads every
 //! collection; counts equal the database's), GDAL's MVT driver (one of our tiles, in each
 //! grid), OWSLib (collections, paging with bbox and filter), QGIS 3.22 headless (an OAPIF
-//! layer's feature count) and the ogctests suite (Features Part 1 core).
+//! layer's feature count), the ogctests suite (Features Part 1 core) and schemathesis
+//! (requests generated from our OpenAPI document: none may get a 5xx).
 //! `scripts/install-deps.sh test` installs them: gdal-bin and python3-qgis from Debian, the
 //! Python packages of tests/clients/requirements.txt into ~/.cache/onemap/venv.
 
@@ -186,4 +187,26 @@ async fn gdal_owslib_qgis_and_ogctests() {
     let summary = out.lines().last().unwrap_or_default();
     assert!(summary.contains(" passed") && !summary.contains("failed") && !summary.contains("error"), "{summary}");
     println!("ogctests: {summary}");
+
+    // schemathesis: requests generated from /ogc/api, anonymous and as an appraiser (scoped,
+    // masked); no 5xx. A fixed seed keeps the run repeatable.
+    let appraiser = token(&d.client, &d.base, "appraiser1").await;
+    let st = venv_python().with_file_name("schemathesis");
+    for bearer in [None, Some(appraiser.as_str())] {
+        let mut cmd = Command::new(&st);
+        cmd.args(["run", &format!("{ogc}/api"), "--checks", "not_a_server_error", "--max-examples", "15"]).args([
+            "--seed",
+            "20261122",
+            "--workers",
+            "2",
+            "--no-color",
+        ]);
+        if let Some(t) = bearer {
+            cmd.args(["-H", &format!("Authorization: Bearer {t}")]);
+        }
+        let out = run(&mut cmd, "schemathesis");
+        let cases = out.lines().find(|l| l.contains(" generated, ")).unwrap_or_default().trim().to_owned();
+        assert!(cases.contains(" passed") && !cases.contains("failed"), "{out}");
+        println!("schemathesis ({}): {cases}", if bearer.is_some() { "appraiser" } else { "anonymous" });
+    }
 }

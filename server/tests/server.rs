@@ -74,8 +74,7 @@ async fn serves_health_version_and_stats_then_stops_on_sigterm() {
 
     let status = server.terminate();
     assert!(status.success(), "graceful shutdown exits 0, got {status}");
-    let mut stderr = String::new();
-    std::io::Read::read_to_string(server.child.stderr.as_mut().unwrap(), &mut stderr).unwrap();
+    let stderr = server.log();
     assert!(stderr.contains("shut down cleanly"), "{stderr}");
 }
 

@@ -87,6 +87,10 @@ pub fn assert_one_error_line(out: &Output, expected: &str) {
 pub struct Server {
     pub child: Child,
     pub base: String,
+    /// The server's log (stderr), read continuously: an unread pipe would fill up and block
+    /// the server on its next log line.
+    log: std::sync::Arc<std::sync::Mutex<String>>,
+    drain: Option<std::thread::JoinHandle<()>>,
 }
 
 /// The usual start of an end-to-end test: a demo county of 2,000 parcels in its own cluster,
@@ -122,13 +126,36 @@ impl Server {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
+        let mut child = child;
+        let stderr = child.stderr.take().expect("piped stderr");
+        let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let sink = log.clone();
+        let drain = std::thread::spawn(move || {
+            use std::io::BufRead;
+            let mut reader = std::io::BufReader::new(stderr);
+            let mut line = String::new();
+            while reader.read_line(&mut line).unwrap_or(0) > 0 {
+                sink.lock().unwrap().push_str(&line);
+                line.clear();
+            }
+        });
         let base = format!("http://127.0.0.1:{port}");
         let deadline = Instant::now() + Duration::from_secs(60);
         while reqwest::get(format!("{base}/health")).await.is_err() {
             assert!(Instant::now() < deadline, "server did not come up");
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        Self { child, base }
+        Self { child, base, log, drain: Some(drain) }
+    }
+
+    /// What the server logged so far; after it exited, everything it logged.
+    pub fn log(&mut self) -> String {
+        if self.child.try_wait().ok().flatten().is_some()
+            && let Some(drain) = self.drain.take()
+        {
+            let _ = drain.join();
+        }
+        self.log.lock().unwrap().clone()
     }
 
     pub fn terminate(&mut self) -> std::process::ExitStatus {
