@@ -119,6 +119,13 @@ pub fn format(pairs: &[(String, String)], headers: &HeaderMap) -> Result<Format,
     }
 }
 
+/// The format of a request that takes no parameter but `f`.
+pub fn only_format(raw: Option<&str>, headers: &HeaderMap) -> Result<Format, OgcError> {
+    let pairs = query::pairs(raw);
+    query::check_known(&pairs, &["f"], None)?;
+    format(&pairs, headers)
+}
+
 /// `https://host/ogc`, as the client reached us.
 pub fn base(headers: &HeaderMap) -> String {
     format!("{}/ogc", crate::tiles::origin(headers))
@@ -150,9 +157,7 @@ fn json_or_html(format: Format, title: &str, body: Value) -> Response {
 }
 
 async fn landing(headers: HeaderMap, RawQuery(raw): RawQuery) -> Result<Response, OgcError> {
-    let pairs = query::pairs(raw.as_deref());
-    query::check_known(&pairs, &["f"], None)?;
-    let f = format(&pairs, &headers)?;
+    let f = only_format(raw.as_deref(), &headers)?;
     let b = base(&headers);
     let body = json!({
         "title": "onemap 不动产登记与房屋征收一张图 OGC API",
@@ -205,9 +210,7 @@ pub const CONFORMANCE: &[&str] = &[
 ];
 
 async fn conformance(headers: HeaderMap, RawQuery(raw): RawQuery) -> Result<Response, OgcError> {
-    let pairs = query::pairs(raw.as_deref());
-    query::check_known(&pairs, &["f"], None)?;
-    let f = format(&pairs, &headers)?;
+    let f = only_format(raw.as_deref(), &headers)?;
     Ok(json_or_html(f, "符合性声明 Conformance", json!({ "conformsTo": CONFORMANCE })))
 }
 
@@ -249,9 +252,7 @@ async fn collections(
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, OgcError> {
-    let pairs = query::pairs(raw.as_deref());
-    query::check_known(&pairs, &["f"], None)?;
-    let f = format(&pairs, &headers)?;
+    let f = only_format(raw.as_deref(), &headers)?;
     let b = base(&headers);
     let bbox = extent(&state).await?;
     let list: Vec<Value> =
@@ -275,9 +276,7 @@ async fn collection(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, OgcError> {
     let c = readable(&id, &p)?;
-    let pairs = query::pairs(raw.as_deref());
-    query::check_known(&pairs, &["f"], None)?;
-    let f = format(&pairs, &headers)?;
+    let f = only_format(raw.as_deref(), &headers)?;
     let body = collection_json(c, &base(&headers), extent(&state).await?);
     Ok(json_or_html(f, c.title, body))
 }
@@ -289,9 +288,7 @@ async fn queryables(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, OgcError> {
     let c = readable(&id, &p)?;
-    let pairs = query::pairs(raw.as_deref());
-    query::check_known(&pairs, &["f"], None)?;
-    let f = format(&pairs, &headers)?;
+    let f = only_format(raw.as_deref(), &headers)?;
     let mut properties = serde_json::Map::new();
     properties.insert(
         "geometry".into(),

@@ -8,9 +8,9 @@ use serde_json::{Map, Value, json};
 
 use super::collections::COLLECTIONS;
 use super::crs::Crs;
-use super::query::{self, DEFAULT_LIMIT, MAX_LIMIT};
+use super::query::{DEFAULT_LIMIT, MAX_LIMIT};
 use super::tiles::TileMatrixSet;
-use super::{Format, OgcError, base, format};
+use super::{Format, OgcError, base, only_format};
 
 fn param(name: &str, description: &str, schema: Value) -> Value {
     json!({ "name": name, "in": "query", "required": false, "description": description, "schema": schema,
@@ -278,9 +278,7 @@ pub fn spec(b: &str) -> Value {
 }
 
 pub async fn document(headers: HeaderMap, RawQuery(raw): RawQuery) -> Result<Response, OgcError> {
-    let pairs = query::pairs(raw.as_deref());
-    query::check_known(&pairs, &["f"], None)?;
-    Ok(match format(&pairs, &headers)? {
+    Ok(match only_format(raw.as_deref(), &headers)? {
         Format::Html => Html(include_str!("docs.html")).into_response(),
         Format::Json => (
             [(header::CONTENT_TYPE, "application/vnd.oai.openapi+json;version=3.0")],
