@@ -6,7 +6,7 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/onemap/target
 CARGO ?= cargo
 ONEMAP := $(CARGO_TARGET_DIR)/release/onemap
 
-.PHONY: run test lint build deps test-deps stop help fuzz bench-units bench-tiles bench-ogc
+.PHONY: run test lint build frontend deps test-deps stop help fuzz bench-units bench-tiles bench-ogc
 FUZZ_SECONDS ?= 300
 
 help:
@@ -24,10 +24,14 @@ run: deps build
 	$(ONEMAP) demo load --if-empty
 	exec $(ONEMAP) serve
 
-build:
+build: frontend
 	$(CARGO) build --release --locked -p onemap
 
-test: test-deps
+# The web UI (Leptos → wasm32, MapLibre from npm) into frontend/dist, which the server serves.
+frontend:
+	scripts/build-frontend.sh
+
+test: test-deps frontend
 	$(CARGO) test --workspace --locked
 	$(MAKE) fuzz FUZZ_SECONDS=20
 
@@ -39,6 +43,9 @@ fuzz:
 lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+	$(CARGO) fmt --manifest-path frontend/Cargo.toml -- --check
+	rustup target list --installed | grep -q wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	cd frontend && CARGO_TARGET_DIR=$(HOME)/.cache/onemap/wasm-target $(CARGO) clippy --locked --target wasm32-unknown-unknown -- -D warnings
 
 deps:
 	@scripts/install-deps.sh run

@@ -7,10 +7,14 @@ set -euo pipefail
 
 want=(postgresql-15 postgresql-15-postgis-3 postgresql-contrib pkg-config ca-certificates
       libfreetype-dev fonts-dejavu-core)
+# npm builds the web UI (MapLibre, wasm-opt); Debian's nodejs when the machine has none.
+command -v npm >/dev/null || want+=(nodejs npm)
 if [ "${1:-run}" = test ]; then
     # poppler: certificate PDFs; GDAL, QGIS (python3-qgis + the OAPIF provider in
     # qgis-providers) and python3-venv: the OGC API client tests.
     want+=(poppler-utils gdal-bin python3-qgis qgis-providers python3-venv)
+    # the UI tests: Chromium driven by playwright-core, with CJK fonts for the screenshots.
+    want+=(chromium fonts-noto-cjk)
 fi
 
 missing=()

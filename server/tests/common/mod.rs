@@ -116,9 +116,15 @@ impl Demo {
 
 impl Server {
     pub async fn start(env: &Env) -> Self {
+        Self::start_with(env, &[]).await
+    }
+
+    /// The server with extra environment variables (e.g. `ONEMAP_STATIC_DIR`).
+    pub async fn start_with(env: &Env, vars: &[(&str, &str)]) -> Self {
         let port = free_port();
         let child = env
             .cmd()
+            .envs(vars.iter().copied())
             .env("PORT", port.to_string())
             .env("ONEMAP_LOG", "info")
             .arg("serve")

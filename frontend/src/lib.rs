@@ -1,0 +1,238 @@
+//! onemap 一张图 — the web UI: the map (MapLibre, through `js/map.js`), search with
+//! suggestions, click-identify and the unit panel, deep links `/#unit=<code>`, Chinese with
+//! an English switch. Talks to the server's JSON API only.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+#[wasm_bindgen(module = "/js/map.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = createMap)]
+    fn create_map(container: &web_sys::HtmlElement, style_url: &str, on_click: &JsValue, on_move: &JsValue) -> JsValue;
+    fn highlight(geometry_json: Option<String>, fly: bool);
+}
+
+/// 界面语言.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Lang {
+    Zh,
+    En,
+}
+
+fn tr(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
+    if lang == Lang::Zh { zh } else { en }
+}
+
+/// GET a JSON document of the API; errors are shown to the user as text.
+async fn get_json(path: &str) -> Result<Value, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let resp: web_sys::Response = JsFuture::from(window.fetch_with_str(path))
+        .await
+        .map_err(|e| format!("{e:?}"))?
+        .dyn_into()
+        .map_err(|_| "not a response".to_owned())?;
+    let status = resp.status();
+    let body = JsFuture::from(resp.json().map_err(|e| format!("{e:?}"))?).await.map_err(|e| format!("{e:?}"))?;
+    let v: Value = serde_wasm_bindgen::from_value(body).map_err(|e| e.to_string())?;
+    if status >= 400 {
+        return Err(v["detail"].as_str().unwrap_or("request failed").to_owned());
+    }
+    Ok(v)
+}
+
+fn encode(s: &str) -> String {
+    js_sys::encode_uri_component(s).as_string().unwrap_or_default()
+}
+
+/// The unit code in `#unit=<code>`, if any.
+fn unit_from_hash() -> Option<String> {
+    let hash = web_sys::window()?.location().hash().ok()?;
+    hash.strip_prefix("#unit=")
+        .map(|c| js_sys::decode_uri_component(c).ok().and_then(|s| s.as_string()).unwrap_or_default())
+}
+
+/// What the panel shows: a unit and its chain, as /api/units/{code} gives it.
+#[derive(Clone)]
+struct Selected {
+    code: String,
+    unit: Value,
+}
+
+/// Loads a unit, highlights (and flies to) its geometry, opens the panel, records the link.
+fn open_unit(code: String, fly: bool, selected: WriteSignal<Option<Selected>>, error: WriteSignal<Option<String>>) {
+    spawn_local(async move {
+        match get_json(&format!("/api/units/{}", encode(&code))).await {
+            Ok(unit) => {
+                let geometry = ["house_unit", "building", "parcel"]
+                    .iter()
+                    .find_map(|k| unit[*k].get("geometry").filter(|g| !g.is_null()))
+                    .map(|g| g.to_string());
+                highlight(geometry, fly);
+                if let Some(w) = web_sys::window() {
+                    let _ = w.location().set_hash(&format!("unit={code}"));
+                }
+                selected.set(Some(Selected { code, unit }));
+                error.set(None);
+            }
+            Err(e) => error.set(Some(e)),
+        }
+    });
+}
+
+fn field(label: &'static str, v: &Value) -> impl IntoView + use<> {
+    let text = match v {
+        Value::Null => "—".to_owned(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    view! { <tr><th>{label}</th><td>{text}</td></tr> }
+}
+
+#[component]
+fn Panel(
+    lang: ReadSignal<Lang>,
+    selected: ReadSignal<Option<Selected>>,
+    close: WriteSignal<Option<Selected>>,
+) -> impl IntoView {
+    move || {
+        selected.get().map(|s| {
+            let l = lang.get();
+            let p = s.unit["parcel"].clone();
+            let b = s.unit["building"].clone();
+            let h = s.unit["house_unit"].clone();
+            view! {
+                <aside class="panel" data-testid="panel">
+                    <header>
+                        <h2 data-testid="unit-code">{s.code.clone()}</h2>
+                        <button class="close" on:click=move |_| close.set(None)>{tr(l, "关闭", "Close")}</button>
+                    </header>
+                    <h3>{tr(l, "宗地", "Parcel")}</h3>
+                    <table>
+                        {field(tr(l, "不动产单元代码", "Unit code"), &p["unit_code"])}
+                        {field(tr(l, "坐落", "Address"), &p["address"])}
+                        {field(tr(l, "用途", "Land use"), &p["land_use_name"])}
+                        {field(tr(l, "面积(m²)", "Area (m²)"), &p["area_m2"])}
+                    </table>
+                    {(!b.is_null()).then(|| view! {
+                        <h3>{tr(l, "自然幢", "Building")}</h3>
+                        <table>
+                            {field(tr(l, "幢号", "Building no."), &b["building_no"])}
+                            {field(tr(l, "层数", "Floors"), &b["floors"])}
+                        </table>
+                    })}
+                    {(!h.is_null()).then(|| view! {
+                        <h3>{tr(l, "户", "House unit")}</h3>
+                        <table>
+                            {field(tr(l, "室号", "Room"), &h["room_label"])}
+                            {field(tr(l, "建筑面积(m²)", "Floor area (m²)"), &h["floor_area_m2"])}
+                        </table>
+                    })}
+                </aside>
+            }
+        })
+    }
+}
+
+#[component]
+fn App() -> impl IntoView {
+    let (lang, set_lang) = signal(Lang::Zh);
+    let (selected, set_selected) = signal(None::<Selected>);
+    let (error, set_error) = signal(None::<String>);
+    let (cursor, set_cursor) = signal(None::<(f64, f64)>);
+    let (query, set_query) = signal(String::new());
+    let (hits, set_hits) = signal(Vec::<Value>::new());
+    let map_div = NodeRef::<leptos::html::Div>::new();
+
+    Effect::new(move |_| {
+        let Some(div) = map_div.get() else { return };
+        let on_click = Closure::<dyn Fn(f64, f64, f64)>::new(move |lon: f64, lat: f64, zoom: f64| {
+            spawn_local(async move {
+                match get_json(&format!("/api/identify?lon={lon}&lat={lat}&zoom={zoom}")).await {
+                    Ok(v) => {
+                        let code = v["house_units"][0]["unit_code"]
+                            .as_str()
+                            .or_else(|| v["parcel"]["unit_code"].as_str())
+                            .map(str::to_owned);
+                        match code {
+                            Some(c) => open_unit(c, false, set_selected, set_error),
+                            None => {
+                                highlight(None, false);
+                                set_selected.set(None);
+                            }
+                        }
+                    }
+                    Err(e) => set_error.set(Some(e)),
+                }
+            });
+        });
+        let on_move = Closure::<dyn Fn(f64, f64)>::new(move |lon: f64, lat: f64| set_cursor.set(Some((lon, lat))));
+        create_map(&div, "/styles/onemap.json", on_click.as_ref(), on_move.as_ref());
+        on_click.forget();
+        on_move.forget();
+        if let Some(code) = unit_from_hash() {
+            open_unit(code, true, set_selected, set_error);
+        }
+    });
+
+    let on_input = move |ev: leptos::ev::Event| {
+        let q = event_target_value(&ev);
+        set_query.set(q.clone());
+        if q.trim().chars().count() < 2 {
+            set_hits.set(Vec::new());
+            return;
+        }
+        spawn_local(async move {
+            if let Ok(v) = get_json(&format!("/api/search?q={}&limit=8", encode(q.trim()))).await {
+                // Only the answer to the latest text is shown.
+                if query.get_untracked() == q {
+                    set_hits.set(v["hits"].as_array().cloned().unwrap_or_default());
+                }
+            }
+        });
+    };
+
+    view! {
+        <header class="bar">
+            <h1>{move || tr(lang.get(), "不动产登记与征迁一张图", "onemap — registration & relocation")}</h1>
+            <div class="search">
+                <input type="search" data-testid="search" autocomplete="off"
+                    placeholder=move || tr(lang.get(), "单元代码、证书号、权利人或坐落", "Unit code, certificate, owner or address")
+                    prop:value=query on:input=on_input />
+                <ul class="hits" data-testid="hits">
+                    <For each=move || hits.get() key=|h| h["unit_code"].as_str().unwrap_or_default().to_owned() let(hit)>
+                        {
+                            let code = hit["unit_code"].as_str().unwrap_or_default().to_owned();
+                            let title = hit["title"].as_str().unwrap_or_default().to_owned();
+                            let subtitle = hit["subtitle"].as_str().unwrap_or_default().to_owned();
+                            view! {
+                                <li on:click=move |_| {
+                                    set_hits.set(Vec::new());
+                                    open_unit(code.clone(), true, set_selected, set_error);
+                                }>
+                                    <b>{title}</b> <span>{subtitle}</span>
+                                </li>
+                            }
+                        }
+                    </For>
+                </ul>
+            </div>
+            <button class="lang" data-testid="lang" on:click=move |_| set_lang.update(|l| *l = if *l == Lang::Zh { Lang::En } else { Lang::Zh })>
+                {move || tr(lang.get(), "English", "中文")}
+            </button>
+        </header>
+        <div class="map" node_ref=map_div></div>
+        <Panel lang=lang selected=selected close=set_selected />
+        <div class="coords" data-testid="coords">
+            {move || cursor.get().map(|(lon, lat)| format!("{lon:.6}, {lat:.6}")).unwrap_or_default()}
+        </div>
+        {move || error.get().map(|e| view! { <div class="error" role="alert">{e}</div> })}
+    }
+}
+
+#[wasm_bindgen(start)]
+pub fn main() {
+    leptos::mount::mount_to_body(App);
+}

@@ -1,0 +1,59 @@
+//! The web UI in Debian's headless Chromium, driven by playwright-core (tests/ui/smoke.mjs):
+//! no console errors, the map paints, clicking a known parcel shows its unit code, searching a
+//! unit code flies to it and opens its panel, the deep link `/#unit=` restores a unit on a
+//! phone-sized screen, the English switch. `make test` builds the UI first
+//! (scripts/build-frontend.sh); screenshots are kept in tests/artifacts/.
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use common::{Demo, Env, Server};
+use serde_json::Value;
+
+#[tokio::test]
+async fn map_identify_search_and_deep_link_in_chromium() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let dist = root.join("frontend/dist");
+    assert!(dist.join("index.html").exists(), "the UI is not built: run scripts/build-frontend.sh (make test does)");
+    let env = Env::new();
+    env.ok(&["demo", "load", "--parcels", "2000"]);
+    let server = Server::start_with(&env, &[("ONEMAP_STATIC_DIR", dist.to_str().unwrap())]).await;
+    let d = Demo { pool: env.pool().await, client: reqwest::Client::new(), base: server.base.clone(), server, env };
+
+    // A point inside the first building of the first parcel, and that parcel's unit code.
+    let (lon, lat, parcel): (f64, f64, String) = sqlx::query_as(
+        "SELECT ST_X(pt), ST_Y(pt), p.unit_code::text FROM parcels p
+         CROSS JOIN LATERAL (SELECT ST_PointOnSurface(b.geom) AS pt FROM buildings b WHERE b.parcel_id = p.id ORDER BY b.id LIMIT 1) b
+         ORDER BY p.id LIMIT 1",
+    )
+    .fetch_one(&d.pool)
+    .await
+    .unwrap();
+    let shots = root.join("tests/artifacts");
+    std::fs::create_dir_all(&shots).unwrap();
+    let out = Command::new("node")
+        .arg(root.join("tests/ui/smoke.mjs"))
+        .args([&d.base, &lon.to_string(), &lat.to_string(), &parcel, shots.to_str().unwrap()])
+        .output()
+        .expect("node (make test installs the UI test tools)");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    let r: Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    println!("ui: {r}");
+
+    assert_eq!(r["consoleErrors"], serde_json::json!([]), "{r}");
+    let clicked = r["clickedCode"].as_str().unwrap();
+    assert!(clicked.starts_with(&parcel[..19]) && clicked.len() == 28, "{r}");
+    assert_eq!(r["panelShowsParcel"], true, "{r}");
+    assert_eq!(r["searchedCode"].as_str(), Some(clicked), "{r}");
+    assert_eq!(r["hash"].as_str(), Some(format!("#unit={clicked}").as_str()));
+    assert!(r["zoomAfterSearch"].as_f64().unwrap() > 15.0, "{r}");
+    assert_eq!(r["deepLinkCode"].as_str(), Some(parcel.as_str()));
+    assert_eq!(r["englishTitle"], "Parcel");
+    assert!(r["firstMapIdleMs"].as_f64().unwrap() < 15_000.0, "{r}");
+    for shot in ["ui-identify.png", "ui-phone-deeplink.png"] {
+        assert!(std::fs::metadata(shots.join(shot)).unwrap().len() > 10_000, "{shot}");
+    }
+}

@@ -1,0 +1,73 @@
+// The UI in Debian's headless Chromium, driven by playwright-core (frontend/node_modules):
+// the page loads with no console errors and paints the map; clicking a known parcel shows its
+// unit code; searching a unit code opens it; the deep link restores it. Prints one JSON line
+// with what it measured; screenshots go to the directory given.
+//
+// usage: node tests/ui/smoke.mjs <base URL> <lon> <lat> <parcel unit code> <screenshot dir>
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+const require = createRequire(new URL('../../frontend/package.json', import.meta.url));
+const { chromium } = require('playwright-core');
+const [base, lon, lat, code, shots] = process.argv.slice(2);
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  // Playwright runs it headless with a fresh profile of its own.
+  args: ['--no-sandbox', '--disable-gpu', '--enable-unsafe-swiftshader', '--disable-quic',
+         '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+const errors = [];
+const result = {};
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()}`));
+
+  // 1. First paint of the map (the map's first idle), measured from navigation.
+  const t0 = Date.now();
+  await page.goto(base + '/', { waitUntil: 'load' });
+  await page.waitForFunction(() => document.body.dataset.mapIdle, null, { timeout: 30000 });
+  result.firstMapIdleMs = Number(await page.evaluate(() => document.body.dataset.mapIdle));
+  result.loadToIdleMs = Date.now() - t0;
+
+  // 2. Click the parcel: fly there first, then click the screen point of (lon, lat).
+  await page.evaluate(([x, y]) => window.__onemapMap.jumpTo({ center: [x, y], zoom: 18 }), [Number(lon), Number(lat)]);
+  await page.waitForFunction(() => window.__onemapMap.loaded() && !window.__onemapMap.isMoving(), null, { timeout: 30000 });
+  const pt = await page.evaluate(([x, y]) => window.__onemapMap.project([x, y]), [Number(lon), Number(lat)]);
+  const box = await page.locator('.map').boundingBox();
+  await page.mouse.click(box.x + pt.x, box.y + pt.y);
+  await page.waitForSelector('[data-testid=unit-code]', { timeout: 15000 });
+  result.clickedCode = await page.textContent('[data-testid=unit-code]');
+  result.panelShowsParcel = (await page.textContent('[data-testid=panel]')).includes(code);
+  await page.screenshot({ path: join(shots, 'ui-identify.png') });
+
+  // 3. Zoom out, search the clicked unit's code, choose the first suggestion: the map flies
+  // there and the panel shows it.
+  await page.click('.panel .close');
+  await page.evaluate(() => window.__onemapMap.jumpTo({ zoom: 12 }));
+  await page.fill('[data-testid=search]', result.clickedCode);
+  await page.waitForSelector('[data-testid=hits] li', { timeout: 15000 });
+  await page.click('[data-testid=hits] li >> nth=0');
+  await page.waitForFunction((c) => document.querySelector('[data-testid=unit-code]')?.textContent === c, result.clickedCode, { timeout: 15000 });
+  await page.waitForFunction(() => window.__onemapMap.getZoom() > 15 && !window.__onemapMap.isMoving(), null, { timeout: 15000 });
+  result.zoomAfterSearch = await page.evaluate(() => window.__onemapMap.getZoom());
+  result.searchedCode = await page.textContent('[data-testid=unit-code]');
+  result.hash = await page.evaluate(() => location.hash);
+
+  // 4. The deep link restores the unit in a fresh page; English switch.
+  const again = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  again.on('pageerror', (e) => errors.push(String(e)));
+  await again.goto(`${base}/#unit=${code}`, { waitUntil: 'load' });
+  await again.waitForSelector('[data-testid=unit-code]', { timeout: 30000 });
+  result.deepLinkCode = await again.textContent('[data-testid=unit-code]');
+  await again.click('[data-testid=lang]');
+  result.englishTitle = await again.textContent('.panel h3');
+  await again.waitForFunction(() => document.body.dataset.mapIdle, null, { timeout: 30000 });
+  await again.screenshot({ path: join(shots, 'ui-phone-deeplink.png') });
+} finally {
+  result.consoleErrors = errors;
+  console.log(JSON.stringify(result));
+  await browser.close();
+}
