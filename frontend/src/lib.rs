@@ -43,6 +43,27 @@ async fn get_json(path: &str) -> Result<Value, String> {
     Ok(v)
 }
 
+/// POST /api/auth/login; the server sets the session cookie that later requests (and the
+/// map's tile requests) carry.
+async fn login(username: &str, password: &str) -> Result<Value, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    let headers = web_sys::Headers::new().map_err(|e| format!("{e:?}"))?;
+    headers.set("content-type", "application/json").map_err(|e| format!("{e:?}"))?;
+    init.set_headers(&headers);
+    init.set_body(&JsValue::from_str(&serde_json::json!({ "username": username, "password": password }).to_string()));
+    let resp: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init("/api/auth/login", &init))
+        .await
+        .map_err(|e| format!("{e:?}"))?
+        .dyn_into()
+        .map_err(|_| "not a response".to_owned())?;
+    let ok = resp.ok();
+    let body = JsFuture::from(resp.json().map_err(|e| format!("{e:?}"))?).await.map_err(|e| format!("{e:?}"))?;
+    let v: Value = serde_wasm_bindgen::from_value(body).map_err(|e| e.to_string())?;
+    if ok { Ok(v) } else { Err(v["detail"].as_str().unwrap_or("login failed").to_owned()) }
+}
+
 fn encode(s: &str) -> String {
     js_sys::encode_uri_component(s).as_string().unwrap_or_default()
 }
@@ -83,12 +104,153 @@ fn open_unit(code: String, fly: bool, selected: WriteSignal<Option<Selected>>, e
 }
 
 fn field(label: &'static str, v: &Value) -> impl IntoView + use<> {
-    let text = match v {
+    let text = text_of(v);
+    view! { <tr><th>{label}</th><td>{text}</td></tr> }
+}
+
+/// The panel's tabs.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    Unit,
+    Registration,
+    Relocation,
+    Photos,
+    Archive,
+}
+
+fn text_of(v: &Value) -> String {
+    match v {
         Value::Null => "—".to_owned(),
         Value::String(s) => s.clone(),
         other => other.to_string(),
-    };
-    view! { <tr><th>{label}</th><td>{text}</td></tr> }
+    }
+}
+
+fn unit_tab(l: Lang, u: &Value) -> AnyView {
+    let (p, b, h) = (u["parcel"].clone(), u["building"].clone(), u["house_unit"].clone());
+    view! {
+        <h3>{tr(l, "宗地", "Parcel")}</h3>
+        <table>
+            {field(tr(l, "不动产单元代码", "Unit code"), &p["unit_code"])}
+            {field(tr(l, "坐落", "Address"), &p["address"])}
+            {field(tr(l, "用途", "Land use"), &p["land_use_name"])}
+            {field(tr(l, "面积(m²)", "Area (m²)"), &p["area_m2"])}
+        </table>
+        {(!b.is_null()).then(|| view! {
+            <h3>{tr(l, "自然幢", "Building")}</h3>
+            <table>
+                {field(tr(l, "幢号", "Building no."), &b["building_no"])}
+                {field(tr(l, "层数", "Floors"), &b["floors"])}
+            </table>
+        })}
+        {(!h.is_null()).then(|| view! {
+            <h3>{tr(l, "户", "House unit")}</h3>
+            <table>
+                {field(tr(l, "室号", "Room"), &h["room_label"])}
+                {field(tr(l, "建筑面积(m²)", "Floor area (m²)"), &h["floor_area_m2"])}
+            </table>
+        })}
+    }
+    .into_any()
+}
+
+fn registration_tab(l: Lang, u: &Value) -> AnyView {
+    let rights = u["rights"].as_array().cloned().unwrap_or_default();
+    if rights.is_empty() {
+        return view! { <p>{tr(l, "无登记记录", "No registration record")}</p> }.into_any();
+    }
+    rights
+        .into_iter()
+        .map(|r| {
+            let parties: Vec<String> = r["parties"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|p| format!("{} {}", text_of(&p["name"]), text_of(&p["id_number"])))
+                .collect();
+            let certs: Vec<String> =
+                r["certificates"].as_array().into_iter().flatten().map(|c| text_of(&c["number"])).collect();
+            view! {
+                <h3>{text_of(&r["kind"])} " · " {text_of(&r["status"])}</h3>
+                <table>
+                    {field(tr(l, "业务号", "Business no."), &r["business_no"])}
+                    {field(tr(l, "登记日期", "Registered"), &r["registered_on"])}
+                    <tr><th>{tr(l, "权利人", "Holders")}</th><td data-testid="holders">{parties.join("；")}</td></tr>
+                    <tr><th>{tr(l, "证书", "Certificates")}</th><td>{certs.join("；")}</td></tr>
+                </table>
+            }
+        })
+        .collect_view()
+        .into_any()
+}
+
+fn relocation_tab(l: Lang, c: &Value) -> AnyView {
+    let timeline: Vec<String> = c["timeline"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|t| format!("{} {}", text_of(&t["on"]), text_of(&t["status"])))
+        .collect();
+    let payments: Vec<String> = c["payments"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|p| format!("{} {} ¥{}", text_of(&p["paid_on"]), text_of(&p["purpose"]), text_of(&p["amount"])))
+        .collect();
+    view! {
+        <table>
+            {field(tr(l, "补偿单元", "Compensation unit"), &c["code"])}
+            {field(tr(l, "状态", "Status"), &c["status"])}
+            {field(tr(l, "被征收人", "Owner"), &c["owner_name"])}
+            {field(tr(l, "评估机构", "Appraiser"), &c["appraisal"]["firm"])}
+            {field(tr(l, "评估报告", "Report"), &c["appraisal"]["report_no"])}
+            {field(tr(l, "协议编号", "Agreement"), &c["agreement"]["no"])}
+            {field(tr(l, "补偿总额(元)", "Total (yuan)"), &c["amounts"]["total_amount"])}
+        </table>
+        <h3>{tr(l, "进度", "Timeline")}</h3>
+        <ol class="timeline">{timeline.into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}</ol>
+        <h3>{tr(l, "支付", "Payments")}</h3>
+        <ul>{payments.into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}</ul>
+    }
+    .into_any()
+}
+
+fn photos_tab(l: Lang, c: &Value) -> AnyView {
+    let photos = c["photos"].as_array().cloned().unwrap_or_default();
+    if photos.is_empty() {
+        return view! { <p>{tr(l, "无照片", "No photos")}</p> }.into_any();
+    }
+    view! {
+        <div class="gallery">
+            {photos.into_iter().map(|p| {
+                let url = text_of(&p["url"]);
+                let point = serde_json::json!({ "type": "Point", "coordinates": [p["lon"], p["lat"]] }).to_string();
+                let title = format!("{} {}", text_of(&p["taken_at"]), text_of(&p["caption"]));
+                view! {
+                    <figure on:click=move |_| highlight(Some(point.clone()), false)>
+                        <a href=url.clone() target="_blank"><img src=format!("{url}?thumbnail") alt=title.clone() /></a>
+                        <figcaption>{title}</figcaption>
+                    </figure>
+                }
+            }).collect_view()}
+        </div>
+    }
+    .into_any()
+}
+
+fn archive_tab(l: Lang, c: &Value) -> AnyView {
+    let docs = c["documents"].as_array().cloned().unwrap_or_default();
+    if docs.is_empty() {
+        return view! { <p>{tr(l, "无档案", "No documents")}</p> }.into_any();
+    }
+    view! {
+        <ul class="docs">
+            {docs.into_iter().map(|d| view! {
+                <li><a href=text_of(&d["url"]) target="_blank">{text_of(&d["title"])}</a> " " <small>{text_of(&d["date"])}</small></li>
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
 }
 
 #[component]
@@ -97,39 +259,40 @@ fn Panel(
     selected: ReadSignal<Option<Selected>>,
     close: WriteSignal<Option<Selected>>,
 ) -> impl IntoView {
+    let (tab, set_tab) = signal(Tab::Unit);
     move || {
         selected.get().map(|s| {
             let l = lang.get();
-            let p = s.unit["parcel"].clone();
-            let b = s.unit["building"].clone();
-            let h = s.unit["house_unit"].clone();
+            let comp = s.unit["compensation"].clone();
+            let mut tabs =
+                vec![(Tab::Unit, tr(l, "宗地/幢/户", "Unit")), (Tab::Registration, tr(l, "登记", "Registration"))];
+            if !comp.is_null() {
+                tabs.extend([
+                    (Tab::Relocation, tr(l, "征迁", "Relocation")),
+                    (Tab::Photos, tr(l, "照片", "Photos")),
+                    (Tab::Archive, tr(l, "档案", "Archive")),
+                ]);
+            }
+            let current = if tabs.iter().any(|(t, _)| *t == tab.get()) { tab.get() } else { Tab::Unit };
+            let body = match current {
+                Tab::Unit => unit_tab(l, &s.unit),
+                Tab::Registration => registration_tab(l, &s.unit),
+                Tab::Relocation => relocation_tab(l, &comp),
+                Tab::Photos => photos_tab(l, &comp),
+                Tab::Archive => archive_tab(l, &comp),
+            };
             view! {
                 <aside class="panel" data-testid="panel">
                     <header>
                         <h2 data-testid="unit-code">{s.code.clone()}</h2>
                         <button class="close" on:click=move |_| close.set(None)>{tr(l, "关闭", "Close")}</button>
                     </header>
-                    <h3>{tr(l, "宗地", "Parcel")}</h3>
-                    <table>
-                        {field(tr(l, "不动产单元代码", "Unit code"), &p["unit_code"])}
-                        {field(tr(l, "坐落", "Address"), &p["address"])}
-                        {field(tr(l, "用途", "Land use"), &p["land_use_name"])}
-                        {field(tr(l, "面积(m²)", "Area (m²)"), &p["area_m2"])}
-                    </table>
-                    {(!b.is_null()).then(|| view! {
-                        <h3>{tr(l, "自然幢", "Building")}</h3>
-                        <table>
-                            {field(tr(l, "幢号", "Building no."), &b["building_no"])}
-                            {field(tr(l, "层数", "Floors"), &b["floors"])}
-                        </table>
-                    })}
-                    {(!h.is_null()).then(|| view! {
-                        <h3>{tr(l, "户", "House unit")}</h3>
-                        <table>
-                            {field(tr(l, "室号", "Room"), &h["room_label"])}
-                            {field(tr(l, "建筑面积(m²)", "Floor area (m²)"), &h["floor_area_m2"])}
-                        </table>
-                    })}
+                    <nav class="tabs">
+                        {tabs.into_iter().map(|(t, label)| view! {
+                            <button class:active=move || t == current on:click=move |_| set_tab.set(t)>{label}</button>
+                        }).collect_view()}
+                    </nav>
+                    {body}
                 </aside>
             }
         })
@@ -145,6 +308,32 @@ fn App() -> impl IntoView {
     let (query, set_query) = signal(String::new());
     let (hits, set_hits) = signal(Vec::<Value>::new());
     let map_div = NodeRef::<leptos::html::Div>::new();
+    // The signed-in user's display name, from /api/auth/me (None: the public).
+    let (user, set_user) = signal(None::<String>);
+    let (login_open, set_login_open) = signal(false);
+    spawn_local(async move {
+        if let Ok(me) = get_json("/api/auth/me").await {
+            set_user.set(me["display_name"].as_str().or(me["username"].as_str()).map(str::to_owned));
+        }
+    });
+    let username = NodeRef::<leptos::html::Input>::new();
+    let password = NodeRef::<leptos::html::Input>::new();
+    let submit_login = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (Some(u), Some(p)) = (username.get(), password.get()) else { return };
+        let (u, p) = (u.value(), p.value());
+        spawn_local(async move {
+            match login(&u, &p).await {
+                // A fresh page: tiles and panels follow the new role.
+                Ok(_) => {
+                    if let Some(w) = web_sys::window() {
+                        let _ = w.location().reload();
+                    }
+                }
+                Err(e) => set_error.set(Some(e)),
+            }
+        });
+    };
 
     Effect::new(move |_| {
         let Some(div) = map_div.get() else { return };
@@ -219,11 +408,21 @@ fn App() -> impl IntoView {
                     </For>
                 </ul>
             </div>
+            <button class="user" data-testid="login" on:click=move |_| set_login_open.update(|o| *o = !*o)>
+                {move || user.get().unwrap_or_else(|| tr(lang.get(), "登录", "Log in").to_owned())}
+            </button>
             <button class="lang" data-testid="lang" on:click=move |_| set_lang.update(|l| *l = if *l == Lang::Zh { Lang::En } else { Lang::Zh })>
                 {move || tr(lang.get(), "English", "中文")}
             </button>
         </header>
         <div class="map" node_ref=map_div></div>
+        <Show when=move || login_open.get()>
+            <form class="login" data-testid="login-form" on:submit=submit_login>
+                <label>{move || tr(lang.get(), "用户名", "Username")} <input name="username" node_ref=username autocomplete="username" /></label>
+                <label>{move || tr(lang.get(), "密码", "Password")} <input name="password" type="password" node_ref=password autocomplete="current-password" /></label>
+                <button type="submit">{move || tr(lang.get(), "登录", "Log in")}</button>
+            </form>
+        </Show>
         <Panel lang=lang selected=selected close=set_selected />
         <div class="coords" data-testid="coords">
             {move || cursor.get().map(|(lon, lat)| format!("{lon:.6}, {lat:.6}")).unwrap_or_default()}

@@ -31,11 +31,20 @@ async fn map_identify_search_and_deep_link_in_chromium() {
     .fetch_one(&d.pool)
     .await
     .unwrap();
+    // A house unit in a relocation project, with registered holders.
+    let (relocated, status): (String, String) = sqlx::query_as(
+        "SELECT h.unit_code::text, c.status FROM compensation_units c JOIN house_units h ON h.id = c.house_unit_id
+         WHERE EXISTS (SELECT 1 FROM rights r JOIN right_parties rp ON rp.right_id = r.id WHERE r.house_unit_id = h.id)
+         ORDER BY c.id LIMIT 1",
+    )
+    .fetch_one(&d.pool)
+    .await
+    .unwrap();
     let shots = root.join("tests/artifacts");
     std::fs::create_dir_all(&shots).unwrap();
     let out = Command::new("node")
         .arg(root.join("tests/ui/smoke.mjs"))
-        .args([&d.base, &lon.to_string(), &lat.to_string(), &parcel, shots.to_str().unwrap()])
+        .args([&d.base, &lon.to_string(), &lat.to_string(), &parcel, shots.to_str().unwrap(), &relocated])
         .output()
         .expect("node (make test installs the UI test tools)");
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -53,7 +62,18 @@ async fn map_identify_search_and_deep_link_in_chromium() {
     assert_eq!(r["deepLinkCode"].as_str(), Some(parcel.as_str()));
     assert_eq!(r["englishTitle"], "Parcel");
     assert!(r["firstMapIdleMs"].as_f64().unwrap() < 15_000.0, "{r}");
-    for shot in ["ui-identify.png", "ui-phone-deeplink.png"] {
+    // The public: names masked (张*三), no relocation tabs; the officer: full names, 征迁 tab.
+    let public = r["publicHolders"].as_str().unwrap();
+    assert!(public.contains('*'), "{r}");
+    assert_eq!(r["publicTabs"].as_array().unwrap().len(), 2, "{r}");
+    let officer = r["officerHolders"].as_str().unwrap();
+    assert!(
+        !officer.is_empty() && !officer.split('；').next().unwrap().split(' ').next().unwrap().contains('*'),
+        "{r}"
+    );
+    assert_eq!(r["officerTabs"][2], "征迁", "{r}");
+    assert!(r["relocationText"].as_str().unwrap().contains(&status), "{r}");
+    for shot in ["ui-identify.png", "ui-phone-deeplink.png", "ui-officer-relocation.png"] {
         assert!(std::fs::metadata(shots.join(shot)).unwrap().len() > 10_000, "{shot}");
     }
 }

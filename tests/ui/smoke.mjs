@@ -4,12 +4,13 @@
 // with what it measured; screenshots go to the directory given.
 //
 // usage: node tests/ui/smoke.mjs <base URL> <lon> <lat> <parcel unit code> <screenshot dir>
+//        <unit code with a compensation unit>
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 const require = createRequire(new URL('../../frontend/package.json', import.meta.url));
 const { chromium } = require('playwright-core');
-const [base, lon, lat, code, shots] = process.argv.slice(2);
+const [base, lon, lat, code, shots, relocated] = process.argv.slice(2);
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -66,6 +67,30 @@ try {
   result.englishTitle = await again.textContent('.panel h3');
   await again.waitForFunction(() => document.body.dataset.mapIdle, null, { timeout: 30000 });
   await again.screenshot({ path: join(shots, 'ui-phone-deeplink.png') });
+
+  // 5. The public sees holders' names masked, and no relocation tab.
+  const pub = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  pub.on('pageerror', (e) => errors.push(String(e)));
+  await pub.goto(`${base}/#unit=${relocated}`, { waitUntil: 'load' });
+  await pub.waitForSelector('[data-testid=unit-code]', { timeout: 30000 });
+  await pub.click('.tabs button >> nth=1');
+  result.publicHolders = await pub.textContent('[data-testid=holders]');
+  result.publicTabs = await pub.locator('.tabs button').allTextContents();
+
+  // 6. The officer logs in: full names, and the relocation tab with the unit's status.
+  await pub.click('[data-testid=login]');
+  await pub.fill('input[name=username]', 'officer');
+  await pub.fill('input[name=password]', 'Demo#2026');
+  await Promise.all([pub.waitForEvent('load'), pub.click('[data-testid=login-form] button')]);
+  await pub.waitForSelector('[data-testid=unit-code]', { timeout: 30000 });
+  await pub.waitForFunction(() => document.querySelectorAll('.tabs button').length === 5, null, { timeout: 15000 });
+  result.officerTabs = await pub.locator('.tabs button').allTextContents();
+  await pub.click('.tabs button >> nth=1');
+  result.officerHolders = await pub.textContent('[data-testid=holders]');
+  await pub.click('.tabs button >> nth=2');
+  result.relocationText = await pub.textContent('[data-testid=panel]');
+  await pub.waitForFunction(() => document.body.dataset.mapIdle, null, { timeout: 30000 });
+  await pub.screenshot({ path: join(shots, 'ui-officer-relocation.png') });
 } finally {
   result.consoleErrors = errors;
   console.log(JSON.stringify(result));
