@@ -43,3 +43,8 @@ export function highlight(geometryJson, fly) {
   };
   if (map.getSource('selection')) apply(); else map.once('load', apply);
 }
+
+// Moves the map to a bounding box [west, south, east, north].
+export function fitBounds(w, s, e, n) {
+  if (map) map.fitBounds([[w, s], [e, n]], { padding: 60, duration: 800 });
+}

@@ -13,6 +13,8 @@ extern "C" {
     #[wasm_bindgen(js_name = createMap)]
     fn create_map(container: &web_sys::HtmlElement, style_url: &str, on_click: &JsValue, on_move: &JsValue) -> JsValue;
     fn highlight(geometry_json: Option<String>, fly: bool);
+    #[wasm_bindgen(js_name = fitBounds)]
+    fn fit_bounds(w: f64, s: f64, e: f64, n: f64);
 }
 
 /// 界面语言.
@@ -299,6 +301,161 @@ fn Panel(
     }
 }
 
+/// Status of a compensation unit, in process order, with its map colour and names.
+const STATUSES: [(&str, &str, &str, &str); 5] = [
+    ("surveyed", "#9e9e9e", "已调查", "surveyed"),
+    ("appraised", "#42a5f5", "已评估", "appraised"),
+    ("signed", "#ffb300", "已签约", "signed"),
+    ("paid", "#43a047", "已支付", "paid"),
+    ("demolished", "#6d4c41", "已拆除", "demolished"),
+];
+
+fn status_name(l: Lang, s: &str) -> String {
+    STATUSES.iter().find(|x| x.0 == s).map(|x| tr(l, x.2, x.3).to_owned()).unwrap_or_else(|| s.to_owned())
+}
+
+/// Loads every compensation unit of a project, page by page.
+async fn project_units(code: &str) -> Result<Vec<Value>, String> {
+    let mut units = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut url = format!("/api/projects/{}/units?limit=500", encode(code));
+        if let Some(c) = &cursor {
+            url.push_str(&format!("&cursor={}", encode(c)));
+        }
+        let page = get_json(&url).await?;
+        units.extend(page["units"].as_array().cloned().unwrap_or_default());
+        match page["next_cursor"].as_str() {
+            Some(c) if !c.is_empty() => cursor = Some(c.to_owned()),
+            _ => return Ok(units),
+        }
+    }
+}
+
+/// 征收项目视图: pick a project → the map moves to it; progress by status with a bar chart,
+/// amounts agreed vs paid, and a sortable table of its units linked to the map.
+#[component]
+fn Projects(
+    lang: ReadSignal<Lang>,
+    selected: WriteSignal<Option<Selected>>,
+    error: WriteSignal<Option<String>>,
+) -> impl IntoView {
+    let (projects, set_projects) = signal(Vec::<Value>::new());
+    let (current, set_current) = signal(None::<Value>);
+    let (units, set_units) = signal(Vec::<Value>::new());
+    let (sort, set_sort) = signal(("code", true));
+    spawn_local(async move {
+        match get_json("/api/projects").await {
+            Ok(v) => set_projects.set(v.as_array().cloned().unwrap_or_default()),
+            Err(e) => error.set(Some(e)),
+        }
+    });
+    let choose = move |p: Value| {
+        if let Some(b) = p["bbox"].as_array().filter(|b| b.len() == 4) {
+            let v: Vec<f64> = b.iter().map(|x| x.as_f64().unwrap_or_default()).collect();
+            fit_bounds(v[0], v[1], v[2], v[3]);
+        }
+        let code = p["code"].as_str().unwrap_or_default().to_owned();
+        set_current.set(Some(p));
+        set_units.set(Vec::new());
+        spawn_local(async move {
+            match project_units(&code).await {
+                Ok(u) => set_units.set(u),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let sorted = move || {
+        let (key, asc) = sort.get();
+        let mut u = units.get();
+        u.sort_by(|a, b| {
+            let o = match (a[key].as_f64(), b[key].as_f64()) {
+                (Some(x), Some(y)) => x.total_cmp(&y),
+                _ => text_of(&a[key]).cmp(&text_of(&b[key])),
+            };
+            if asc { o } else { o.reverse() }
+        });
+        u
+    };
+    let header = move |key: &'static str, zh: &'static str, en: &'static str| {
+        view! {
+            <th class="sortable" on:click=move |_| set_sort.update(|s| *s = if s.0 == key { (key, !s.1) } else { (key, true) })>
+                {move || tr(lang.get(), zh, en)}
+                {move || if sort.get().0 == key { if sort.get().1 { " ▲" } else { " ▼" } } else { "" }}
+            </th>
+        }
+    };
+    view! {
+        <section class="projects" data-testid="projects">
+            <select data-testid="project-select" on:change=move |ev| {
+                let code = event_target_value(&ev);
+                if let Some(p) = projects.get_untracked().into_iter().find(|p| p["code"] == code.as_str()) {
+                    choose(p);
+                }
+            }>
+                <option value="">{move || tr(lang.get(), "选择征收项目…", "Choose a project…")}</option>
+                <For each=move || projects.get() key=|p| text_of(&p["code"]) let(p)>
+                    <option value=text_of(&p["code"])>{text_of(&p["name"])}</option>
+                </For>
+            </select>
+            {move || current.get().map(|p| {
+                let l = lang.get();
+                let counts = p["counts"].clone();
+                let total = counts["units"].as_f64().unwrap_or(0.0).max(1.0);
+                view! {
+                    <h3>{text_of(&p["name"])}</h3>
+                    <p class="summary" data-testid="project-summary">
+                        {tr(l, "补偿单元", "Units")} " " <b data-testid="unit-count">{text_of(&counts["units"])}</b>
+                        "，" {tr(l, "签约率", "signed")} " " <b>{text_of(&counts["signed_percent"])} "%"</b>
+                    </p>
+                    <div class="bars">
+                        {STATUSES.iter().map(|(s, colour, zh, en)| {
+                            let n = counts[*s].as_f64().unwrap_or(0.0);
+                            view! {
+                                <div class="bar-row" data-status=*s>
+                                    <span>{tr(l, zh, en)}</span>
+                                    <div class="meter" style=format!("width:{:.1}%;background:{colour}", n / total * 100.0)></div>
+                                    <b data-testid=format!("count-{s}")>{n}</b>
+                                </div>
+                            }
+                        }).collect_view()}
+                    </div>
+                    <table class="amounts">
+                        {field(tr(l, "补偿资金预算(元)", "Budget (yuan)"), &p["budget"])}
+                        {field(tr(l, "已签约金额(元)", "Agreed (yuan)"), &p["agreed_total"])}
+                        {field(tr(l, "已支付金额(元)", "Paid (yuan)"), &p["paid_total"])}
+                    </table>
+                }
+            })}
+            <Show when=move || !units.get().is_empty()>
+                <table class="units" data-testid="unit-table">
+                    <thead><tr>
+                        {header("code", "编号", "Code")}
+                        {header("status", "状态", "Status")}
+                        {header("owner_name", "被征收人", "Owner")}
+                        {header("total_amount", "补偿总额", "Total")}
+                    </tr></thead>
+                    <tbody>
+                        {move || sorted().into_iter().map(|u| {
+                            let unit_code = text_of(&u["unit_code"]);
+                            let status = text_of(&u["status"]);
+                            view! {
+                                <tr on:click=move |_| open_unit(unit_code.clone(), true, selected, error)>
+                                    <td>{text_of(&u["code"])}</td>
+                                    <td><i class="dot" style=format!("background:{}", STATUSES.iter().find(|x| x.0 == status).map(|x| x.1).unwrap_or("#999"))></i>
+                                        {status_name(lang.get_untracked(), &status)}</td>
+                                    <td>{text_of(&u["owner_name"])}</td>
+                                    <td>{text_of(&u["total_amount"])}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </Show>
+        </section>
+    }
+}
+
 #[component]
 fn App() -> impl IntoView {
     let (lang, set_lang) = signal(Lang::Zh);
@@ -311,6 +468,7 @@ fn App() -> impl IntoView {
     // The signed-in user's display name, from /api/auth/me (None: the public).
     let (user, set_user) = signal(None::<String>);
     let (login_open, set_login_open) = signal(false);
+    let (projects_open, set_projects_open) = signal(false);
     spawn_local(async move {
         if let Ok(me) = get_json("/api/auth/me").await {
             set_user.set(me["display_name"].as_str().or(me["username"].as_str()).map(str::to_owned));
@@ -408,6 +566,11 @@ fn App() -> impl IntoView {
                     </For>
                 </ul>
             </div>
+            <Show when=move || user.get().is_some()>
+                <button class="user" data-testid="projects-button" on:click=move |_| set_projects_open.update(|o| *o = !*o)>
+                    {move || tr(lang.get(), "征收项目", "Projects")}
+                </button>
+            </Show>
             <button class="user" data-testid="login" on:click=move |_| set_login_open.update(|o| *o = !*o)>
                 {move || user.get().unwrap_or_else(|| tr(lang.get(), "登录", "Log in").to_owned())}
             </button>
@@ -416,6 +579,9 @@ fn App() -> impl IntoView {
             </button>
         </header>
         <div class="map" node_ref=map_div></div>
+        <Show when=move || projects_open.get()>
+            <Projects lang=lang selected=set_selected error=set_error />
+        </Show>
         <Show when=move || login_open.get()>
             <form class="login" data-testid="login-form" on:submit=submit_login>
                 <label>{move || tr(lang.get(), "用户名", "Username")} <input name="username" node_ref=username autocomplete="username" /></label>

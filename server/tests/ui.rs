@@ -73,7 +73,32 @@ async fn map_identify_search_and_deep_link_in_chromium() {
     );
     assert_eq!(r["officerTabs"][2], "征迁", "{r}");
     assert!(r["relocationText"].as_str().unwrap().contains(&status), "{r}");
-    for shot in ["ui-identify.png", "ui-phone-deeplink.png", "ui-officer-relocation.png"] {
+    // The project view: counts by status and the table equal the database's; sorting by total
+    // (descending) puts the largest first.
+    let project = r["project"].as_str().unwrap();
+    let by_status: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT c.status, count(*) FROM compensation_units c JOIN relocation_projects p ON p.id = c.project_id
+         WHERE p.code = $1 GROUP BY 1",
+    )
+    .bind(project)
+    .fetch_all(&d.pool)
+    .await
+    .unwrap();
+    let total: i64 = by_status.iter().map(|(_, n)| n).sum();
+    assert_eq!(r["projectUnits"].as_i64(), Some(total), "{r}");
+    assert_eq!(r["tableRows"].as_i64(), Some(total), "{r}");
+    for (status, n) in &by_status {
+        assert_eq!(r["projectCounts"][status].as_i64(), Some(*n), "{status}: {r}");
+    }
+    let largest: f64 = sqlx::query_scalar(
+        "SELECT max(total_amount)::float8 FROM compensation_units c JOIN relocation_projects p ON p.id = c.project_id WHERE p.code = $1",
+    )
+    .bind(project)
+    .fetch_one(&d.pool)
+    .await
+    .unwrap();
+    assert!((r["topTotal"].as_f64().unwrap() - largest).abs() < 0.01, "{r}");
+    for shot in ["ui-identify.png", "ui-phone-deeplink.png", "ui-officer-relocation.png", "ui-project-view.png"] {
         assert!(std::fs::metadata(shots.join(shot)).unwrap().len() > 10_000, "{shot}");
     }
 }

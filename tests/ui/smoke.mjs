@@ -91,6 +91,29 @@ try {
   result.relocationText = await pub.textContent('[data-testid=panel]');
   await pub.waitForFunction(() => document.body.dataset.mapIdle, null, { timeout: 30000 });
   await pub.screenshot({ path: join(shots, 'ui-officer-relocation.png') });
+
+  // 7. The project view: choose the first project; counts by status, the unit table, sorting,
+  // and a row opening its unit.
+  await pub.click('.panel .close');
+  await pub.click('[data-testid=projects-button]');
+  await pub.waitForSelector('[data-testid=project-select] option >> nth=1', { state: 'attached', timeout: 15000 });
+  const firstProject = await pub.locator('[data-testid=project-select] option >> nth=1').getAttribute('value');
+  await pub.selectOption('[data-testid=project-select]', firstProject);
+  await pub.waitForSelector('[data-testid=unit-table] tbody tr', { timeout: 30000 });
+  result.project = firstProject;
+  result.projectUnits = Number(await pub.textContent('[data-testid=unit-count]'));
+  result.projectCounts = {};
+  for (const s of ['surveyed', 'appraised', 'signed', 'paid', 'demolished']) {
+    result.projectCounts[s] = Number(await pub.textContent(`[data-testid=count-${s}]`));
+  }
+  result.tableRows = await pub.locator('[data-testid=unit-table] tbody tr').count();
+  await pub.click('[data-testid=unit-table] th >> nth=3');
+  await pub.click('[data-testid=unit-table] th >> nth=3');
+  result.topTotal = Number(await pub.textContent('[data-testid=unit-table] tbody tr >> nth=0 >> td >> nth=3'));
+  await pub.click('[data-testid=unit-table] tbody tr >> nth=0');
+  await pub.waitForSelector('[data-testid=unit-code]', { timeout: 15000 });
+  await pub.waitForFunction(() => !window.__onemapMap.isMoving(), null, { timeout: 15000 });
+  await pub.screenshot({ path: join(shots, 'ui-project-view.png') });
 } finally {
   result.consoleErrors = errors;
   console.log(JSON.stringify(result));
