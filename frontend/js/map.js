@@ -48,3 +48,49 @@ export function highlight(geometryJson, fly) {
 export function fitBounds(w, s, e, n) {
   if (map) map.fitBounds([[w, s], [e, n]], { padding: 60, duration: 800 });
 }
+
+// Measuring: draws the measured line or polygon (lon/lat pairs as JSON) in its own layers.
+export function drawMeasure(coordsJson, polygon) {
+  if (!map) return;
+  const coords = JSON.parse(coordsJson);
+  const features = [];
+  if (coords.length > 1) {
+    features.push({ type: 'Feature', properties: {}, geometry: polygon && coords.length > 2
+      ? { type: 'Polygon', coordinates: [[...coords, coords[0]]] }
+      : { type: 'LineString', coordinates: coords } });
+  }
+  coords.forEach((c) => features.push({ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: c } }));
+  const data = { type: 'FeatureCollection', features };
+  if (!map.getSource('measure')) {
+    map.addSource('measure', { type: 'geojson', data });
+    map.addLayer({ id: 'measure-fill', type: 'fill', source: 'measure', filter: ['==', '$type', 'Polygon'], paint: { 'fill-color': '#e91e63', 'fill-opacity': 0.15 } });
+    map.addLayer({ id: 'measure-line', type: 'line', source: 'measure', filter: ['!=', '$type', 'Point'], paint: { 'line-color': '#e91e63', 'line-width': 2, 'line-dasharray': [2, 1] } });
+    map.addLayer({ id: 'measure-points', type: 'circle', source: 'measure', filter: ['==', '$type', 'Point'], paint: { 'circle-radius': 4, 'circle-color': '#e91e63' } });
+  } else {
+    map.getSource('measure').setData(data);
+  }
+}
+
+// Layer panel: the style's layers grouped by their source layer.
+const original = new Map();
+function groupLayers(group) {
+  return map.getStyle().layers.filter((l) => l['source-layer'] === group);
+}
+export function setGroupVisible(group, visible) {
+  if (!map) return;
+  for (const l of groupLayers(group)) map.setLayoutProperty(l.id, 'visibility', visible ? 'visible' : 'none');
+}
+export function setGroupOpacity(group, opacity) {
+  if (!map) return;
+  const props = { fill: ['fill-opacity'], line: ['line-opacity'], circle: ['circle-opacity', 'circle-stroke-opacity'], symbol: ['text-opacity', 'icon-opacity'] };
+  for (const l of groupLayers(group)) {
+    for (const p of props[l.type] || []) {
+      const key = l.id + '|' + p;
+      if (!original.has(key)) {
+        const v = map.getPaintProperty(l.id, p);
+        original.set(key, typeof v === 'number' ? v : 1);
+      }
+      map.setPaintProperty(l.id, p, original.get(key) * opacity);
+    }
+  }
+}

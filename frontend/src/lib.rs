@@ -2,6 +2,8 @@
 //! suggestions, click-identify and the unit panel, deep links `/#unit=<code>`, Chinese with
 //! an English switch. Talks to the server's JSON API only.
 
+mod gk;
+
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::Value;
@@ -15,6 +17,58 @@ extern "C" {
     fn highlight(geometry_json: Option<String>, fly: bool);
     #[wasm_bindgen(js_name = fitBounds)]
     fn fit_bounds(w: f64, s: f64, e: f64, n: f64);
+    #[wasm_bindgen(js_name = drawMeasure)]
+    fn draw_measure(coords_json: &str, polygon: bool);
+    #[wasm_bindgen(js_name = setGroupVisible)]
+    fn set_group_visible(group: &str, visible: bool);
+    #[wasm_bindgen(js_name = setGroupOpacity)]
+    fn set_group_opacity(group: &str, opacity: f64);
+}
+
+/// 测量 mode: clicks add points instead of identifying.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Measure {
+    Off,
+    Distance,
+    Area,
+}
+
+/// The layer groups of the panel: source layer, Chinese and English name, legend colour.
+const LAYERS: [(&str, &str, &str, &str); 9] = [
+    ("county", "县界", "County", "#333333"),
+    ("towns", "乡镇", "Towns", "#7e57c2"),
+    ("districts", "地籍区", "Cadastral districts", "#8d6e63"),
+    ("parcels", "宗地", "Parcels", "#e8d5b0"),
+    ("buildings", "自然幢", "Buildings", "#a1887f"),
+    ("house_units", "户", "House units", "#bcaaa4"),
+    ("projects", "征收项目", "Projects", "#d32f2f"),
+    ("compensation_units", "补偿单元", "Compensation units", "#43a047"),
+    ("photos", "现场照片", "Photos", "#1e88e5"),
+];
+
+/// 图层: toggles, opacity and legend per layer group.
+#[component]
+fn LayerPanel(lang: ReadSignal<Lang>) -> impl IntoView {
+    view! {
+        <section class="layers" data-testid="layers">
+            {LAYERS.iter().map(|(id, zh, en, colour)| view! {
+                <div class="layer-row">
+                    <label>
+                        <input type="checkbox" checked data-layer=*id on:change=move |ev| set_group_visible(id, event_target_checked(&ev)) />
+                        <i class="swatch" style=format!("background:{colour}")></i>
+                        {move || tr(lang.get(), zh, en)}
+                    </label>
+                    <input type="range" min="0" max="100" value="100" data-opacity=*id
+                        on:input=move |ev| set_group_opacity(id, event_target_value(&ev).parse::<f64>().unwrap_or(100.0) / 100.0) />
+                </div>
+            }).collect_view()}
+            <div class="legend">
+                {STATUSES.iter().map(|(_, colour, zh, en)| view! {
+                    <span><i class="swatch" style=format!("background:{colour}")></i>{move || tr(lang.get(), zh, en)}</span>
+                }).collect_view()}
+            </div>
+        </section>
+    }
 }
 
 /// 界面语言.
@@ -469,6 +523,35 @@ fn App() -> impl IntoView {
     let (user, set_user) = signal(None::<String>);
     let (login_open, set_login_open) = signal(false);
     let (projects_open, set_projects_open) = signal(false);
+    let (layers_open, set_layers_open) = signal(false);
+    // The county's Gauss-Krüger zone and bounds, for the cursor read-out, measuring, 全县.
+    let (zone, set_zone) = signal(None::<gk::Zone>);
+    let (county_bounds, set_county_bounds) = signal(None::<Vec<f64>>);
+    spawn_local(async move {
+        if let Ok(v) = get_json("/ogc/collections/admin_areas/items?level=county&limit=1").await {
+            let srid = v["features"][0]["properties"]["gk_srid"].as_u64().and_then(|s| u16::try_from(s).ok());
+            set_zone.set(srid.and_then(gk::Zone::from_epsg));
+        }
+        if let Ok(v) = get_json("/tiles/county").await {
+            set_county_bounds.set(v["bounds"].as_array().map(|b| b.iter().filter_map(Value::as_f64).collect()));
+        }
+    });
+    let (measure, set_measure) = signal(Measure::Off);
+    let (measure_points, set_measure_points) = signal(Vec::<(f64, f64)>::new());
+    let measured = move || {
+        let (Some(z), pts) = (zone.get(), measure_points.get()) else { return String::new() };
+        match measure.get() {
+            Measure::Off => String::new(),
+            Measure::Distance => {
+                let m = gk::length(&z, &pts);
+                if m >= 1000.0 { format!("{:.3} km", m / 1000.0) } else { format!("{m:.2} m") }
+            }
+            Measure::Area => {
+                let m2 = gk::area(&z, &pts);
+                if m2 >= 10_000.0 { format!("{m2:.1} m² ({:.4} ha)", m2 / 10_000.0) } else { format!("{m2:.2} m²") }
+            }
+        }
+    };
     spawn_local(async move {
         if let Ok(me) = get_json("/api/auth/me").await {
             set_user.set(me["display_name"].as_str().or(me["username"].as_str()).map(str::to_owned));
@@ -496,6 +579,13 @@ fn App() -> impl IntoView {
     Effect::new(move |_| {
         let Some(div) = map_div.get() else { return };
         let on_click = Closure::<dyn Fn(f64, f64, f64)>::new(move |lon: f64, lat: f64, zoom: f64| {
+            let mode = measure.get_untracked();
+            if mode != Measure::Off {
+                set_measure_points.update(|p| p.push((lon, lat)));
+                let coords: Vec<[f64; 2]> = measure_points.get_untracked().iter().map(|&(x, y)| [x, y]).collect();
+                draw_measure(&serde_json::to_string(&coords).unwrap_or_default(), mode == Measure::Area);
+                return;
+            }
             spawn_local(async move {
                 match get_json(&format!("/api/identify?lon={lon}&lat={lat}&zoom={zoom}")).await {
                     Ok(v) => {
@@ -566,6 +656,24 @@ fn App() -> impl IntoView {
                     </For>
                 </ul>
             </div>
+            <button class="user" data-testid="county-button" on:click=move |_| {
+                if let Some(b) = county_bounds.get_untracked().filter(|b| b.len() == 4) {
+                    fit_bounds(b[0], b[1], b[2], b[3]);
+                }
+            }>{move || tr(lang.get(), "全县", "County")}</button>
+            <button class="user" data-testid="layers-button" on:click=move |_| set_layers_open.update(|o| *o = !*o)>
+                {move || tr(lang.get(), "图层", "Layers")}
+            </button>
+            <button class="user" data-testid="measure-distance" class:active=move || measure.get() == Measure::Distance on:click=move |_| {
+                set_measure_points.set(Vec::new());
+                draw_measure("[]", false);
+                set_measure.update(|m| *m = if *m == Measure::Distance { Measure::Off } else { Measure::Distance });
+            }>{move || tr(lang.get(), "测距", "Distance")}</button>
+            <button class="user" data-testid="measure-area" class:active=move || measure.get() == Measure::Area on:click=move |_| {
+                set_measure_points.set(Vec::new());
+                draw_measure("[]", true);
+                set_measure.update(|m| *m = if *m == Measure::Area { Measure::Off } else { Measure::Area });
+            }>{move || tr(lang.get(), "测面", "Area")}</button>
             <Show when=move || user.get().is_some()>
                 <button class="user" data-testid="projects-button" on:click=move |_| set_projects_open.update(|o| *o = !*o)>
                     {move || tr(lang.get(), "征收项目", "Projects")}
@@ -579,6 +687,14 @@ fn App() -> impl IntoView {
             </button>
         </header>
         <div class="map" node_ref=map_div></div>
+        <Show when=move || layers_open.get()>
+            <LayerPanel lang=lang />
+        </Show>
+        <Show when=move || measure.get() != Measure::Off>
+            <div class="measure" data-testid="measure-result">
+                {move || if measure_points.get().is_empty() { tr(lang.get(), "在地图上点击以测量", "Click on the map to measure").to_owned() } else { measured() }}
+            </div>
+        </Show>
         <Show when=move || projects_open.get()>
             <Projects lang=lang selected=set_selected error=set_error />
         </Show>
@@ -591,7 +707,13 @@ fn App() -> impl IntoView {
         </Show>
         <Panel lang=lang selected=selected close=set_selected />
         <div class="coords" data-testid="coords">
-            {move || cursor.get().map(|(lon, lat)| format!("{lon:.6}, {lat:.6}")).unwrap_or_default()}
+            {move || cursor.get().map(|(lon, lat)| match zone.get() {
+                Some(z) => {
+                    let (x, y) = z.forward(lon, lat);
+                    format!("{lon:.6}, {lat:.6} | X {x:.2} Y {y:.2} (EPSG:{})", z.epsg)
+                }
+                None => format!("{lon:.6}, {lat:.6}"),
+            }).unwrap_or_default()}
         </div>
         {move || error.get().map(|e| view! { <div class="error" role="alert">{e}</div> })}
     }

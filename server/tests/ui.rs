@@ -62,6 +62,54 @@ async fn map_identify_search_and_deep_link_in_chromium() {
     assert_eq!(r["deepLinkCode"].as_str(), Some(parcel.as_str()));
     assert_eq!(r["englishTitle"], "Parcel");
     assert!(r["firstMapIdleMs"].as_f64().unwrap() < 15_000.0, "{r}");
+    // Cursor read-out: the county's Gauss-Krüger zone (EPSG:4526, X northing, Y easting), as PROJ
+    // computes it for the shown longitude/latitude.
+    let cursor = r["cursorText"].as_str().unwrap();
+    let nums: Vec<f64> =
+        cursor.split(|c: char| !(c.is_ascii_digit() || c == '.')).filter_map(|t| t.parse().ok()).collect();
+    let (shown_lon, shown_lat, x, y) = (nums[0], nums[1], nums[2], nums[3]);
+    assert!(cursor.contains("EPSG:4526"), "{cursor}");
+    let (px, py): (f64, f64) = sqlx::query_as(
+        "SELECT ST_Y(t), ST_X(t) FROM (SELECT ST_Transform(ST_SetSRID(ST_Point($1, $2), 4490), 4526) AS t) q",
+    )
+    .bind(shown_lon)
+    .bind(shown_lat)
+    .fetch_one(&d.pool)
+    .await
+    .unwrap();
+    assert!((x - px).abs() < 0.2 && (y - py).abs() < 0.2, "{cursor} vs PROJ X {px} Y {py}");
+    assert!((shown_lon - lon).abs() < 1e-4 && (shown_lat - lat).abs() < 1e-4, "{cursor}");
+
+    // Measuring in metres, in the projected CRS: as PostGIS measures the same points in EPSG:4526.
+    let pts: Vec<(f64, f64)> = r["measureLonLat"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p[0].as_f64().unwrap(), p[1].as_f64().unwrap()))
+        .collect();
+    let wkt = |ps: &[(f64, f64)]| ps.iter().map(|(a, b)| format!("{a} {b}")).collect::<Vec<_>>().join(",");
+    let (dist, area): (f64, f64) = sqlx::query_as(&format!(
+        "SELECT ST_Length(ST_Transform(ST_GeomFromText('LINESTRING({})', 4490), 4526)),
+                ST_Area(ST_Transform(ST_GeomFromText('POLYGON(({},{} {}))', 4490), 4526))",
+        wkt(&pts[..2]),
+        wkt(&pts),
+        pts[0].0,
+        pts[0].1
+    ))
+    .fetch_one(&d.pool)
+    .await
+    .unwrap();
+    let first_number =
+        |s: &str| -> f64 { s.split(|c: char| !(c.is_ascii_digit() || c == '.')).find_map(|t| t.parse().ok()).unwrap() };
+    let shown_dist = first_number(r["distanceText"].as_str().unwrap());
+    let shown_area = first_number(r["areaText"].as_str().unwrap());
+    assert!(r["distanceText"].as_str().unwrap().ends_with(" m") && (shown_dist - dist).abs() < 0.02, "{r} vs {dist}");
+    assert!((shown_area - area).abs() < 0.05, "{r} vs {area}");
+    assert!(dist > 10.0 && area > 100.0, "{dist} {area}");
+    assert_eq!(r["panelAfterMeasure"], 0, "measuring clicks do not identify: {r}");
+    let vis = r["parcelsVisibility"].as_array().unwrap();
+    assert!(!vis.is_empty() && vis.iter().all(|v| v == "none"), "{r}");
+
     // The public: names masked (张*三), no relocation tabs; the officer: full names, 征迁 tab.
     let public = r["publicHolders"].as_str().unwrap();
     assert!(public.contains('*'), "{r}");
@@ -98,7 +146,13 @@ async fn map_identify_search_and_deep_link_in_chromium() {
     .await
     .unwrap();
     assert!((r["topTotal"].as_f64().unwrap() - largest).abs() < 0.01, "{r}");
-    for shot in ["ui-identify.png", "ui-phone-deeplink.png", "ui-officer-relocation.png", "ui-project-view.png"] {
+    for shot in [
+        "ui-identify.png",
+        "ui-measure.png",
+        "ui-phone-deeplink.png",
+        "ui-officer-relocation.png",
+        "ui-project-view.png",
+    ] {
         assert!(std::fs::metadata(shots.join(shot)).unwrap().len() > 10_000, "{shot}");
     }
 }

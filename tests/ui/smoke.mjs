@@ -38,11 +38,41 @@ try {
   await page.waitForFunction(() => window.__onemapMap.loaded() && !window.__onemapMap.isMoving(), null, { timeout: 30000 });
   const pt = await page.evaluate(([x, y]) => window.__onemapMap.project([x, y]), [Number(lon), Number(lat)]);
   const box = await page.locator('.map').boundingBox();
+  await page.mouse.move(box.x + pt.x, box.y + pt.y);
+  await page.waitForFunction(() => document.querySelector('[data-testid=coords]').textContent.includes('EPSG'), null, { timeout: 15000 });
+  result.cursorText = await page.textContent('[data-testid=coords]');
   await page.mouse.click(box.x + pt.x, box.y + pt.y);
   await page.waitForSelector('[data-testid=unit-code]', { timeout: 15000 });
   result.clickedCode = await page.textContent('[data-testid=unit-code]');
   result.panelShowsParcel = (await page.textContent('[data-testid=panel]')).includes(code);
   await page.screenshot({ path: join(shots, 'ui-identify.png') });
+
+  // Measuring: two clicks 200 px apart in distance mode, then a triangle in area mode; the
+  // clicked positions go back to the test, which measures them with PostGIS.
+  await page.click('.panel .close');
+  await page.click('[data-testid=measure-distance]');
+  const measurePts = [[300, 300], [500, 300], [500, 500]];
+  for (const [x, y] of measurePts.slice(0, 2)) await page.mouse.click(box.x + x, box.y + y);
+  result.distanceText = await page.textContent('[data-testid=measure-result]');
+  await page.click('[data-testid=measure-area]');
+  for (const [x, y] of measurePts) await page.mouse.click(box.x + x, box.y + y);
+  result.areaText = await page.textContent('[data-testid=measure-result]');
+  result.measureLonLat = await page.evaluate((ps) => ps.map(([x, y]) => window.__onemapMap.unproject([x, y]).toArray()), measurePts);
+  await page.screenshot({ path: join(shots, 'ui-measure.png') });
+  await page.click('[data-testid=measure-area]');
+  result.panelAfterMeasure = await page.locator('[data-testid=panel]').count();
+
+  // Layers: parcels off, then buildings at 30 % opacity.
+  await page.click('[data-testid=layers-button]');
+  await page.uncheck('input[data-layer=parcels]');
+  result.parcelsVisibility = await page.evaluate(() => window.__onemapMap.getStyle().layers
+    .filter((l) => l['source-layer'] === 'parcels').map((l) => window.__onemapMap.getLayoutProperty(l.id, 'visibility')));
+  await page.check('input[data-layer=parcels]');
+  await page.click('[data-testid=layers-button]');
+
+  // Open the clicked unit again for the search below.
+  await page.mouse.click(box.x + pt.x, box.y + pt.y);
+  await page.waitForSelector('[data-testid=unit-code]', { timeout: 15000 });
 
   // 3. Zoom out, search the clicked unit's code, choose the first suggestion: the map flies
   // there and the panel shows it.
