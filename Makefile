@@ -6,7 +6,7 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/onemap/target
 CARGO ?= cargo
 ONEMAP := $(CARGO_TARGET_DIR)/release/onemap
 
-.PHONY: run test lint build frontend deps test-deps stop help fuzz bench-units bench-tiles bench-ogc
+.PHONY: run test lint build frontend deps test-deps stop help fuzz bench-units bench-tiles bench-ogc bench-ui
 FUZZ_SECONDS ?= 300
 
 help:
@@ -18,6 +18,7 @@ help:
 	@echo "make bench-units   benchmark /api/units, /api/identify, /api/search on the 500k-parcel county"
 	@echo "make bench-tiles   benchmark the vector tiles against Martin on the 500k-parcel county"
 	@echo "make bench-ogc     benchmark OGC API Features against pygeoapi on the 500k-parcel county"
+	@echo "make bench-ui      the web UI's wasm size and time to first map paint in Chromium"
 
 run: deps build
 	$(ONEMAP) db migrate
@@ -61,6 +62,9 @@ bench-tiles:
 
 bench-ogc:
 	bench/ogc.sh
+
+bench-ui:
+	bench/ui.sh
 
 stop:
 	$(ONEMAP) db stop
