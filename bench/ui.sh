@@ -15,7 +15,9 @@ maplibre_gz=$(cat frontend/dist/vendor/maplibre-gl/maplibre-gl.mjs frontend/dist
 start_server "$port" ONEMAP_STATIC_DIR="$root/frontend/dist"
 node bench/ui-paint.mjs "http://127.0.0.1:$port" "$runs" >"$work/paint"
 echo "bench: first map paint (ms): $(tr '\n' ' ' <"$work/paint")"
-read -r first median worst <<<"$(awk 'NR == 1 {f = $1} {v[NR] = $1} END {n = asort(v); print f, v[int((n + 1) / 2)], v[n]}' "$work/paint")"
+first=$(head -1 "$work/paint")
+median=$(sort -n "$work/paint" | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}')
+worst=$(sort -n "$work/paint" | tail -1)
 write_section bench-ui "## Web UI: size and first map paint (issue 7)
 
 \`make bench-ui\` — $(date -u +%Y-%m-%d), commit $(git rev-parse --short HEAD), $(nproc) cores; the release
