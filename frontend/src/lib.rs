@@ -557,6 +557,17 @@ fn App() -> impl IntoView {
             set_user.set(me["display_name"].as_str().or(me["username"].as_str()).map(str::to_owned));
         }
     });
+    // 演示账号: listed on the login form while the demo county is loaded.
+    let (demo, set_demo) = signal(None::<Value>);
+    Effect::new(move |_| {
+        if login_open.get() && demo.get_untracked().is_none() {
+            spawn_local(async move {
+                if let Ok(v) = get_json("/api/auth/demo-users").await {
+                    set_demo.set(Some(v));
+                }
+            });
+        }
+    });
     let username = NodeRef::<leptos::html::Input>::new();
     let password = NodeRef::<leptos::html::Input>::new();
     let submit_login = move |ev: leptos::ev::SubmitEvent| {
@@ -703,6 +714,28 @@ fn App() -> impl IntoView {
                 <label>{move || tr(lang.get(), "用户名", "Username")} <input name="username" node_ref=username autocomplete="username" /></label>
                 <label>{move || tr(lang.get(), "密码", "Password")} <input name="password" type="password" node_ref=password autocomplete="current-password" /></label>
                 <button type="submit">{move || tr(lang.get(), "登录", "Log in")}</button>
+                {move || demo.get().filter(|d| d["password"].is_string()).map(|d| {
+                    let password_text = text_of(&d["password"]);
+                    view! {
+                        <div class="demo-users" data-testid="demo-users">
+                            <p>{tr(lang.get(), "演示账号（仅演示数据）", "Demo users (demo data only)")} " · "
+                               {tr(lang.get(), "密码", "password")} " " <code>{password_text.clone()}</code></p>
+                            {d["users"].as_array().cloned().unwrap_or_default().into_iter().map(|u| {
+                                let name = text_of(&u["username"]);
+                                let label = format!("{} ({}, {})", text_of(&u["display_name"]), name, text_of(&u["role"]));
+                                let password_text = password_text.clone();
+                                view! {
+                                    <button type="button" data-user=name.clone() on:click=move |_| {
+                                        if let (Some(u), Some(p)) = (username.get(), password.get()) {
+                                            u.set_value(&name);
+                                            p.set_value(&password_text);
+                                        }
+                                    }>{label}</button>
+                                }
+                            }).collect_view()}
+                        </div>
+                    }
+                })}
             </form>
         </Show>
         <Panel lang=lang selected=selected close=set_selected />

@@ -59,6 +59,7 @@ const MATRIX: &[(&str, &str, &[&str])] = &[
     ("GET", "/api/units/{code}", &["public", "admin", "officer", "appraiser", "surveyor", "clerk", "auditor"]),
     ("POST", "/api/auth/login", &["public", "admin", "officer", "appraiser", "surveyor", "clerk", "auditor"]),
     ("GET", "/api/auth/me", &["public", "admin", "officer", "appraiser", "surveyor", "clerk", "auditor"]),
+    ("GET", "/api/auth/demo-users", &["public", "admin", "officer", "appraiser", "surveyor", "clerk", "auditor"]),
     ("GET", "/api/projects", &["admin", "officer", "appraiser", "surveyor", "clerk", "auditor"]),
     ("GET", "/api/projects/{code}", &["admin", "officer", "appraiser", "auditor"]),
     ("GET", "/api/projects/{code}/units", &["admin", "officer", "appraiser", "auditor"]),

@@ -40,6 +40,21 @@ async fn map_identify_search_and_deep_link_in_chromium() {
     .fetch_one(&d.pool)
     .await
     .unwrap();
+    // Demo users for the login form: all seven with the demo password; one whose password was
+    // changed (or who is disabled) is no longer listed.
+    let demo: Value =
+        d.client.get(format!("{}/api/auth/demo-users", d.base)).send().await.unwrap().json().await.unwrap();
+    assert_eq!((demo["users"].as_array().unwrap().len(), demo["password"].as_str()), (7, Some(common::DEMO_PASSWORD)));
+    sqlx::query(
+        "UPDATE users SET password_changed_at = password_changed_at + interval '1 day' WHERE username = 'surveyor'",
+    )
+    .execute(&d.pool)
+    .await
+    .unwrap();
+    let demo: Value =
+        d.client.get(format!("{}/api/auth/demo-users", d.base)).send().await.unwrap().json().await.unwrap();
+    assert_eq!(demo["users"].as_array().unwrap().len(), 6);
+    assert!(demo["users"].as_array().unwrap().iter().all(|u| u["username"] != "surveyor"));
     let shots = root.join("tests/artifacts");
     std::fs::create_dir_all(&shots).unwrap();
     let out = Command::new("node")
@@ -110,6 +125,7 @@ async fn map_identify_search_and_deep_link_in_chromium() {
     let vis = r["parcelsVisibility"].as_array().unwrap();
     assert!(!vis.is_empty() && vis.iter().all(|v| v == "none"), "{r}");
 
+    assert_eq!(r["demoUsers"], 6, "{r}");
     // The public: names masked (张*三), no relocation tabs; the officer: full names, 征迁 tab.
     let public = r["publicHolders"].as_str().unwrap();
     assert!(public.contains('*'), "{r}");
@@ -121,6 +137,8 @@ async fn map_identify_search_and_deep_link_in_chromium() {
     );
     assert_eq!(r["officerTabs"][2], "征迁", "{r}");
     assert!(r["relocationText"].as_str().unwrap().contains(&status), "{r}");
+    assert!(r["photos"].as_i64().unwrap() > 0 && r["photoCaption"].as_str().unwrap().starts_with("20"), "{r}");
+    assert!(r["documents"].as_i64().unwrap() > 0 && r["documentStatus"] == 200, "{r}");
     // The project view: counts by status and the table equal the database's; sorting by total
     // (descending) puts the largest first.
     let project = r["project"].as_str().unwrap();

@@ -109,8 +109,9 @@ try {
 
   // 6. The officer logs in: full names, and the relocation tab with the unit's status.
   await pub.click('[data-testid=login]');
-  await pub.fill('input[name=username]', 'officer');
-  await pub.fill('input[name=password]', 'Demo#2026');
+  await pub.waitForSelector('[data-testid=demo-users] button', { timeout: 15000 });
+  result.demoUsers = await pub.locator('[data-testid=demo-users] button').count();
+  await pub.click('[data-testid=demo-users] button[data-user=officer]');
   await Promise.all([pub.waitForEvent('load'), pub.click('[data-testid=login-form] button')]);
   await pub.waitForSelector('[data-testid=unit-code]', { timeout: 30000 });
   await pub.waitForFunction(() => document.querySelectorAll('.tabs button').length === 5, null, { timeout: 15000 });
@@ -119,6 +120,16 @@ try {
   result.officerHolders = await pub.textContent('[data-testid=holders]');
   await pub.click('.tabs button >> nth=2');
   result.relocationText = await pub.textContent('[data-testid=panel]');
+  // 照片: thumbnails load; a click marks the photo's position. 档案: links to the documents.
+  await pub.click('.tabs button >> nth=3');
+  await pub.waitForFunction(() => [...document.querySelectorAll('.gallery img')].some((i) => i.complete && i.naturalWidth > 0), null, { timeout: 15000 });
+  result.photos = await pub.locator('.gallery img').count();
+  result.photoCaption = await pub.textContent('.gallery figcaption >> nth=0');
+  await pub.click('.tabs button >> nth=4');
+  result.documents = await pub.locator('.docs a[target=_blank]').count();
+  const docHref = await pub.locator('.docs a >> nth=0').getAttribute('href');
+  result.documentStatus = await pub.evaluate(async (h) => (await fetch(h)).status, docHref);
+  await pub.click('.tabs button >> nth=2');
   await pub.waitForFunction(() => document.body.dataset.mapIdle, null, { timeout: 30000 });
   await pub.screenshot({ path: join(shots, 'ui-officer-relocation.png') });
 

@@ -175,11 +175,36 @@ pub fn secret_hash(secret: &str) -> Vec<u8> {
 }
 
 pub fn routes() -> Routes {
-    Routes::new().route(Method::POST, "/api/auth/login", login).route(Method::POST, "/api/auth/logout", logout).route(
-        Method::GET,
-        "/api/auth/me",
-        me,
-    )
+    Routes::new()
+        .route(Method::POST, "/api/auth/login", login)
+        .route(Method::POST, "/api/auth/logout", logout)
+        .route(Method::GET, "/api/auth/me", me)
+        .route(Method::GET, "/api/auth/demo-users", demo_users)
+}
+
+/// 演示账号 on the login page.
+#[derive(Serialize)]
+struct DemoUsers {
+    /// The demo password, when any demo user still has it.
+    password: Option<&'static str>,
+    users: Vec<DemoUser>,
+}
+
+#[derive(Serialize, sqlx::FromRow)]
+struct DemoUser {
+    username: String,
+    display_name: String,
+    role: String,
+}
+
+/// `GET /api/auth/demo-users`: in demo mode (the demo county loaded) the demo users whose
+/// password is still the demo one, for the login page; an empty list otherwise.
+async fn demo_users(State(state): State<AppState>) -> Result<Json<DemoUsers>, ApiError> {
+    let names: Vec<&str> = admin::DEMO_USERS.iter().map(|(u, _, _)| *u).collect();
+    let users: Vec<DemoUser> =
+        sqlx::query_as(include_str!("sql/demo_users.sql")).bind(&names).fetch_all(&state.pool).await?;
+    let password = (!users.is_empty()).then_some(admin::DEMO_PASSWORD);
+    Ok(Json(DemoUsers { password, users }))
 }
 
 #[derive(Deserialize)]

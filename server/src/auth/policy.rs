@@ -41,6 +41,8 @@ pub const RULES: &[(Method, &str, Access)] = &[
     (Method::POST, "/api/auth/login", Access::Public),
     (Method::POST, "/api/auth/logout", Access::Authenticated),
     (Method::GET, "/api/auth/me", Access::Public),
+    // The login page lists the demo users while the demo county is loaded.
+    (Method::GET, "/api/auth/demo-users", Access::Public),
     (Method::GET, "/api/projects", Access::Authenticated),
     (Method::GET, "/api/projects/{code}", Access::Roles(RELOCATION_READERS)),
     (Method::GET, "/api/projects/{code}/units", Access::Roles(RELOCATION_READERS)),
