@@ -271,7 +271,10 @@ fn relocation_tab(l: Lang, c: &Value) -> AnyView {
     .into_any()
 }
 
-fn photos_tab(l: Lang, c: &Value) -> AnyView {
+/// A photo in full view: its URL and its caption (taken time, caption text).
+type PhotoView = Option<(String, String)>;
+
+fn photos_tab(l: Lang, c: &Value, show: WriteSignal<PhotoView>) -> AnyView {
     let photos = c["photos"].as_array().cloned().unwrap_or_default();
     if photos.is_empty() {
         return view! { <p>{tr(l, "无照片", "No photos")}</p> }.into_any();
@@ -282,9 +285,14 @@ fn photos_tab(l: Lang, c: &Value) -> AnyView {
                 let url = text_of(&p["url"]);
                 let point = serde_json::json!({ "type": "Point", "coordinates": [p["lon"], p["lat"]] }).to_string();
                 let title = format!("{} {}", text_of(&p["taken_at"]), text_of(&p["caption"]));
+                let (full, caption) = (url.clone(), title.clone());
                 view! {
-                    <figure on:click=move |_| highlight(Some(point.clone()), false)>
-                        <a href=url.clone() target="_blank"><img src=format!("{url}?thumbnail") alt=title.clone() /></a>
+                    <figure on:click=move |_| {
+                        // Its position on the map, and the photo in full view.
+                        highlight(Some(point.clone()), false);
+                        show.set(Some((full.clone(), caption.clone())));
+                    }>
+                        <img src=format!("{url}?thumbnail") alt=title.clone() />
                         <figcaption>{title}</figcaption>
                     </figure>
                 }
@@ -314,6 +322,7 @@ fn Panel(
     lang: ReadSignal<Lang>,
     selected: ReadSignal<Option<Selected>>,
     close: WriteSignal<Option<Selected>>,
+    show_photo: WriteSignal<PhotoView>,
 ) -> impl IntoView {
     let (tab, set_tab) = signal(Tab::Unit);
     move || {
@@ -334,7 +343,7 @@ fn Panel(
                 Tab::Unit => unit_tab(l, &s.unit),
                 Tab::Registration => registration_tab(l, &s.unit),
                 Tab::Relocation => relocation_tab(l, &comp),
-                Tab::Photos => photos_tab(l, &comp),
+                Tab::Photos => photos_tab(l, &comp, show_photo),
                 Tab::Archive => archive_tab(l, &comp),
             };
             view! {
@@ -524,6 +533,7 @@ fn App() -> impl IntoView {
     let (login_open, set_login_open) = signal(false);
     let (projects_open, set_projects_open) = signal(false);
     let (layers_open, set_layers_open) = signal(false);
+    let (photo, set_photo) = signal(None::<(String, String)>);
     // The county's Gauss-Krüger zone and bounds, for the cursor read-out, measuring, 全县.
     let (zone, set_zone) = signal(None::<gk::Zone>);
     let (county_bounds, set_county_bounds) = signal(None::<Vec<f64>>);
@@ -738,7 +748,16 @@ fn App() -> impl IntoView {
                 })}
             </form>
         </Show>
-        <Panel lang=lang selected=selected close=set_selected />
+        <Panel lang=lang selected=selected close=set_selected show_photo=set_photo />
+        {move || photo.get().map(|(url, caption)| view! {
+            <div class="lightbox" data-testid="lightbox" on:click=move |_| set_photo.set(None)>
+                <figure on:click=|ev| ev.stop_propagation()>
+                    <img src=url.clone() alt=caption.clone() />
+                    <figcaption>{caption} " " <a href=url target="_blank">{move || tr(lang.get(), "原图", "Original")}</a></figcaption>
+                    <button on:click=move |_| set_photo.set(None)>{move || tr(lang.get(), "关闭", "Close")}</button>
+                </figure>
+            </div>
+        })}
         <div class="coords" data-testid="coords">
             {move || cursor.get().map(|(lon, lat)| match zone.get() {
                 Some(z) => {

@@ -139,6 +139,7 @@ async fn map_identify_search_and_deep_link_in_chromium() {
     assert!(r["relocationText"].as_str().unwrap().contains(&status), "{r}");
     assert!(r["photos"].as_i64().unwrap() > 0 && r["photoCaption"].as_str().unwrap().starts_with("20"), "{r}");
     assert!(r["documents"].as_i64().unwrap() > 0 && r["documentStatus"] == 200, "{r}");
+    assert!(r["lightboxCaption"].as_str().unwrap().starts_with(r["photoCaption"].as_str().unwrap()), "{r}");
     // The project view: counts by status and the table equal the database's; sorting by total
     // (descending) puts the largest first.
     let project = r["project"].as_str().unwrap();

@@ -24,7 +24,10 @@ try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()}`));
+  // MapLibre cancels tile requests the view no longer needs (net::ERR_ABORTED): not an error.
+  page.on('requestfailed', (r) => {
+    if (r.failure()?.errorText !== 'net::ERR_ABORTED') errors.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
+  });
 
   // 1. First paint of the map (the map's first idle), measured from navigation.
   const t0 = Date.now();
@@ -125,6 +128,11 @@ try {
   await pub.waitForFunction(() => [...document.querySelectorAll('.gallery img')].some((i) => i.complete && i.naturalWidth > 0), null, { timeout: 15000 });
   result.photos = await pub.locator('.gallery img').count();
   result.photoCaption = await pub.textContent('.gallery figcaption >> nth=0');
+  await pub.click('.gallery figure >> nth=0');
+  await pub.waitForFunction(() => { const i = document.querySelector('[data-testid=lightbox] img'); return i && i.complete && i.naturalWidth > 0; }, null, { timeout: 15000 });
+  result.lightboxCaption = await pub.textContent('[data-testid=lightbox] figcaption');
+  await pub.screenshot({ path: join(shots, 'ui-photo.png') });
+  await pub.click('[data-testid=lightbox] button');
   await pub.click('.tabs button >> nth=4');
   result.documents = await pub.locator('.docs a[target=_blank]').count();
   const docHref = await pub.locator('.docs a >> nth=0').getAttribute('href');
