@@ -82,34 +82,15 @@ fn tr(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
     if lang == Lang::Zh { zh } else { en }
 }
 
-/// GET a JSON document of the API; errors are shown to the user as text.
-async fn get_json(path: &str) -> Result<Value, String> {
+/// Sends a request to the API and reads its JSON answer; a problem body's `detail` becomes
+/// the error shown to the user.
+async fn fetch_json(path: &str, init: Option<&web_sys::RequestInit>) -> Result<Value, String> {
     let window = web_sys::window().ok_or("no window")?;
-    let resp: web_sys::Response = JsFuture::from(window.fetch_with_str(path))
-        .await
-        .map_err(|e| format!("{e:?}"))?
-        .dyn_into()
-        .map_err(|_| "not a response".to_owned())?;
-    let status = resp.status();
-    let body = JsFuture::from(resp.json().map_err(|e| format!("{e:?}"))?).await.map_err(|e| format!("{e:?}"))?;
-    let v: Value = serde_wasm_bindgen::from_value(body).map_err(|e| e.to_string())?;
-    if status >= 400 {
-        return Err(v["detail"].as_str().unwrap_or("request failed").to_owned());
-    }
-    Ok(v)
-}
-
-/// POST /api/auth/login; the server sets the session cookie that later requests (and the
-/// map's tile requests) carry.
-async fn login(username: &str, password: &str) -> Result<Value, String> {
-    let window = web_sys::window().ok_or("no window")?;
-    let init = web_sys::RequestInit::new();
-    init.set_method("POST");
-    let headers = web_sys::Headers::new().map_err(|e| format!("{e:?}"))?;
-    headers.set("content-type", "application/json").map_err(|e| format!("{e:?}"))?;
-    init.set_headers(&headers);
-    init.set_body(&JsValue::from_str(&serde_json::json!({ "username": username, "password": password }).to_string()));
-    let resp: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init("/api/auth/login", &init))
+    let promise = match init {
+        Some(init) => window.fetch_with_str_and_init(path, init),
+        None => window.fetch_with_str(path),
+    };
+    let resp: web_sys::Response = JsFuture::from(promise)
         .await
         .map_err(|e| format!("{e:?}"))?
         .dyn_into()
@@ -117,7 +98,24 @@ async fn login(username: &str, password: &str) -> Result<Value, String> {
     let ok = resp.ok();
     let body = JsFuture::from(resp.json().map_err(|e| format!("{e:?}"))?).await.map_err(|e| format!("{e:?}"))?;
     let v: Value = serde_wasm_bindgen::from_value(body).map_err(|e| e.to_string())?;
-    if ok { Ok(v) } else { Err(v["detail"].as_str().unwrap_or("login failed").to_owned()) }
+    if ok { Ok(v) } else { Err(v["detail"].as_str().unwrap_or("request failed").to_owned()) }
+}
+
+/// GET a JSON document of the API.
+async fn get_json(path: &str) -> Result<Value, String> {
+    fetch_json(path, None).await
+}
+
+/// POST /api/auth/login; the server sets the session cookie that later requests (and the
+/// map's tile requests) carry.
+async fn login(username: &str, password: &str) -> Result<Value, String> {
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    let headers = web_sys::Headers::new().map_err(|e| format!("{e:?}"))?;
+    headers.set("content-type", "application/json").map_err(|e| format!("{e:?}"))?;
+    init.set_headers(&headers);
+    init.set_body(&JsValue::from_str(&serde_json::json!({ "username": username, "password": password }).to_string()));
+    fetch_json("/api/auth/login", Some(&init)).await
 }
 
 fn encode(s: &str) -> String {

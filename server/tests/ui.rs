@@ -9,7 +9,7 @@ mod common;
 use std::path::PathBuf;
 use std::process::Command;
 
-use common::{Demo, Env, Server};
+use common::Demo;
 use serde_json::Value;
 
 #[tokio::test]
@@ -17,10 +17,7 @@ async fn map_identify_search_and_deep_link_in_chromium() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let dist = root.join("frontend/dist");
     assert!(dist.join("index.html").exists(), "the UI is not built: run scripts/build-frontend.sh (make test does)");
-    let env = Env::new();
-    env.ok(&["demo", "load", "--parcels", "2000"]);
-    let server = Server::start_with(&env, &[("ONEMAP_STATIC_DIR", dist.to_str().unwrap())]).await;
-    let d = Demo { pool: env.pool().await, client: reqwest::Client::new(), base: server.base.clone(), server, env };
+    let d = Demo::start_with(&[("ONEMAP_STATIC_DIR", dist.to_str().unwrap())]).await;
 
     // A point inside the first building of the first parcel, and that parcel's unit code.
     let (lon, lat, parcel): (f64, f64, String) = sqlx::query_as(

@@ -241,9 +241,10 @@ impl Collection {
         self.queryables.iter().find(|q| q.name == name)
     }
 
-    /// The collection's SELECT without its comment lines, to be used as a subquery.
-    pub fn source(&self) -> String {
-        self.source.lines().filter(|l| !l.starts_with("--")).collect::<Vec<_>>().join("\n")
+    /// The collection's SELECT, used as a subquery (its `--` comment lines end at their
+    /// newlines, so they stay as they are).
+    pub fn source(&self) -> &'static str {
+        self.source
     }
 }
 

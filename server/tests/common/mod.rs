@@ -105,9 +105,14 @@ pub struct Demo {
 
 impl Demo {
     pub async fn start() -> Self {
+        Self::start_with(&[]).await
+    }
+
+    /// The same, with extra environment variables for the server.
+    pub async fn start_with(vars: &[(&str, &str)]) -> Self {
         let env = Env::new();
         env.ok(&["demo", "load", "--parcels", "2000"]);
-        let server = Server::start(&env).await;
+        let server = Server::start_with(&env, vars).await;
         let base = server.base.clone();
         let pool = env.pool().await;
         Self { env, server, client: reqwest::Client::new(), base, pool }
