@@ -254,10 +254,17 @@ mod tests {
         assert!(!r.valid);
         assert_eq!(r.errors[0].rule, "character_set");
         assert!(r.errors[0].message.contains("lower case"), "{}", r.errors[0].message);
-        let r = validate("999999000000GB00001F99990001");
+        // A well-formed county code missing from the list is a warning …
+        let r = validate("419999000000GB00001F99990001");
         assert!(r.valid);
         let rules: Vec<&str> = r.warnings.iter().map(|w| w.rule).collect();
         assert_eq!(rules, ["unknown_county", "virtual_unit", "several_buildings"]);
+        // … an impossible province prefix is an error.
+        for code in ["999999000000GB00001F99990001", "000000001001GB00001F00010001"] {
+            let r = validate(code);
+            assert!(!r.valid, "{code}");
+            assert_eq!(r.errors[0].rule, "province", "{code}");
+        }
         assert_eq!(validate("410825001003GB00042").kind, Some(Kind::Parcel));
         assert_eq!(validate("410825001003GB00042F0007").kind, Some(Kind::Building));
         assert_eq!(validate("abc").errors[0].rule, "length");

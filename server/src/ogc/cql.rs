@@ -237,7 +237,15 @@ impl Translator {
             "isNull" => {
                 arity(1)?;
                 qb.push("(");
-                self.scalar(qb, &args[0])?;
+                // CQL2's isNullPredicate takes any property, the geometry included.
+                match args[0].as_ref() {
+                    Expr::Property { property } if GEOMETRY_NAMES.contains(&property.as_str()) => {
+                        self.geometry(qb, &args[0])?;
+                    }
+                    other => {
+                        self.scalar(qb, other)?;
+                    }
+                }
                 qb.push(" IS NULL)");
             }
             "s_intersects" | "s_within" | "s_contains" | "s_disjoint" | "s_equals" | "s_touches" | "s_overlaps"
@@ -514,5 +522,25 @@ mod tests {
         let like = parse(r#"{"op":"like","args":[{"property":"address"},"a\\"]}"#, Lang::Json).unwrap();
         assert!(matches!(t.condition(&mut QueryBuilder::new(""), &like), Err(FilterError::Type(_))));
         assert!(parse(&nested, Lang::Text).is_ok());
+    }
+
+    #[test]
+    fn the_geometry_may_be_tested_for_null() {
+        let t = Translator {
+            collection: super::super::collections::Collection::find("parcels").unwrap(),
+            crs: super::super::crs::CRS84,
+        };
+        for (filter, lang) in [
+            ("geometry IS NOT NULL", Lang::Text),
+            ("geometry IS NULL", Lang::Text),
+            (r#"{"op":"isNull","args":[{"property":"geometry"}]}"#, Lang::Json),
+        ] {
+            let mut qb = QueryBuilder::new("");
+            t.condition(&mut qb, &parse(filter, lang).unwrap()).unwrap();
+            assert!(qb.sql().contains("(f.geom IS NULL)"), "{filter}: {}", qb.sql());
+        }
+        // Elsewhere the geometry still needs a spatial function.
+        let mut qb = QueryBuilder::new("");
+        assert!(t.condition(&mut qb, &parse("geometry = 'x'", Lang::Text).unwrap()).is_err());
     }
 }
