@@ -23,7 +23,6 @@ use rand_chacha::ChaCha8Rng;
 use sha2::{Digest, Sha256};
 use sqlx::{Connection, PgConnection, PgPool};
 
-use crate::config::Config;
 use copy::{CopyRows, copy_into, copy_staged};
 use layout::Layout;
 use registration::Registry;
@@ -34,8 +33,8 @@ pub const COUNTY_CODE: &str = "410825";
 const COUNTY_NAME: &str = "温县";
 /// CGCS2000 / 3-degree Gauss-Krüger zone 38 (central meridian 114°E), with zone prefix.
 pub const GK_SRID: i32 = 4526;
-const BOUNDARY: &str = include_str!("../../../data/reference/county-410825.geojson");
-const TOWNS: &str = include_str!("../../../data/reference/towns-410825.csv");
+const BOUNDARY: &str = include_str!("../../data/reference/county-410825.geojson");
+const TOWNS: &str = include_str!("../../data/reference/towns-410825.csv");
 /// Bumped whenever the generator's output changes for the same seed.
 const GENERATOR_VERSION: i32 = 1;
 
@@ -67,15 +66,29 @@ pub enum DemoError {
     Boundary(String),
     #[error("cannot encode {what}: {message}")]
     Encode { what: &'static str, message: String },
-    #[error("cannot create the demo users: {0}")]
-    Users(#[from] crate::auth::admin::AdminError),
+    #[error("cannot finish the demo load: {0}")]
+    Finish(String),
 }
 
 fn step(started: &Instant, what: &str) {
     tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "demo: {what}");
 }
 
-pub async fn load(pool: &PgPool, config: &Config, args: &LoadArgs) -> Result<(), DemoError> {
+/// What the caller adds inside the load's transaction before it commits (the server adds the
+/// demo users and the audit row): the ids of the appraisal firms of the first two projects,
+/// and what was loaded.
+pub struct Loaded<'a> {
+    pub tx: &'a mut PgConnection,
+    pub firms: [i64; 2],
+    pub info: serde_json::Value,
+}
+
+/// Loads the demo county in one transaction; photos and documents go to `files_dir` once it
+/// has committed. `finish` runs last inside the transaction.
+pub async fn load<F>(pool: &PgPool, files_dir: &Path, args: &LoadArgs, finish: F) -> Result<(), DemoError>
+where
+    F: AsyncFnOnce(Loaded<'_>) -> Result<(), String>,
+{
     let started = Instant::now();
     let existing: i64 = sqlx::query_scalar("SELECT count(*) FROM parcels").fetch_one(pool).await?;
     if existing > 0 && args.if_empty {
@@ -85,9 +98,8 @@ pub async fn load(pool: &PgPool, config: &Config, args: &LoadArgs) -> Result<(),
     if existing > 0 && !args.replace {
         return Err(DemoError::NotEmpty(existing));
     }
-    let files_dir = config.files_dir();
     let incoming = files_dir.join(format!(".incoming-{}", std::process::id()));
-    let result = load_inner(pool, args, &incoming, &started).await;
+    let result = load_inner(pool, args, &incoming, &started, finish).await;
     match result {
         Ok(summary) => {
             for sub in ["photos", "archives", "thumbnails"] {
@@ -115,7 +127,16 @@ pub async fn load(pool: &PgPool, config: &Config, args: &LoadArgs) -> Result<(),
     }
 }
 
-async fn load_inner(pool: &PgPool, args: &LoadArgs, incoming: &Path, started: &Instant) -> Result<String, DemoError> {
+async fn load_inner<F>(
+    pool: &PgPool,
+    args: &LoadArgs,
+    incoming: &Path,
+    started: &Instant,
+    finish: F,
+) -> Result<String, DemoError>
+where
+    F: AsyncFnOnce(Loaded<'_>) -> Result<(), String>,
+{
     let mut conn = pool.acquire().await?;
     let mut tx = conn.begin().await?;
     if args.replace {
@@ -187,10 +208,8 @@ async fn load_inner(pool: &PgPool, args: &LoadArgs, incoming: &Path, started: &I
         .await?;
     sqlx::query(include_str!("reset_identities.sql")).execute(&mut *tx).await?;
     let firm_of = |k: usize| relocation.firms[relocation.projects[k].firm].id;
-    crate::auth::admin::add_demo_users(&mut tx, firm_of(0), firm_of(1)).await?;
+    finish(Loaded { tx: &mut tx, firms: [firm_of(0), firm_of(1)], info }).await.map_err(DemoError::Finish)?;
     step(started, "demo users created");
-    let event = crate::audit::AuditEvent::new("cli:demo", "admin", "demo_load", COUNTY_CODE, "success").details(info);
-    crate::audit::append(&mut tx, &[event]).await?;
     tx.commit().await?;
     Ok(format!(
         "loaded the demo county {COUNTY_NAME} (seed {seed}): {} parcels, {} buildings, {} house units, {} compensation units, {} photos",

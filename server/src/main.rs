@@ -1,28 +1,6 @@
-//! onemap — the one-map (一张图) server for real-estate registration (不动产登记) and house
-//! expropriation (房屋征收与补偿).
-//!
-//! Where a request is handled: [`http::router`] merges the routes of each domain module
-//! (`health`, `unit_codes`, `units`, `identify`, `search`, `auth`, `relocation`, `audit`, `files`); each module keeps its routes, queries
-//! (`.sql` files) and types together. `auth::authenticate` decides access for every route
-//! from the table in `auth::policy`.
-
-mod audit;
-mod auth;
-mod config;
-mod db;
-mod demo;
-mod error;
-mod files;
-mod health;
-mod http;
-mod identify;
-mod ogc;
-mod relocation;
-mod search;
-mod styles;
-mod tiles;
-mod unit_codes;
-mod units;
+//! `onemap`, the command line: serve, the embedded database, the demo county, users, API keys,
+//! the audit log. Everything it runs lives in the `onemap` library; requests are routed in
+//! [`onemap::app`].
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -30,7 +8,8 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 
-use config::{Config, GlobalArgs, LogFormat};
+use onemap::config::{Config, GlobalArgs, LogFormat};
+use onemap::{app, audit, auth, base, db, tiles};
 
 /// onemap: vector tiles, unit-code lookups and OGC API over PostGIS, with the one-map web UI.
 ///
@@ -155,7 +134,7 @@ enum DbCommand {
 #[derive(Subcommand)]
 enum DemoCommand {
     /// Generate and load the demo county (deterministic for a seed), in one transaction
-    Load(demo::LoadArgs),
+    Load(onemap_demo::LoadArgs),
 }
 
 fn main() -> ExitCode {
@@ -183,9 +162,9 @@ enum CliError {
     #[error(transparent)]
     Embedded(#[from] db::embedded::EmbeddedError),
     #[error(transparent)]
-    Serve(#[from] http::ServeError),
+    Serve(#[from] app::ServeError),
     #[error(transparent)]
-    Demo(#[from] demo::DemoError),
+    Demo(#[from] onemap_demo::DemoError),
     #[error(transparent)]
     Admin(#[from] auth::admin::AdminError),
     #[error("{0}")]
@@ -211,18 +190,11 @@ async fn run(command: Command, config: Config) -> Result<(), CliError> {
             let owner = db::connect(&config, 2).await?;
             db::migrate(&owner).await?;
             let pool = db::connect_app(&config, &owner, config.db_pool).await?;
-            let (audit, writer) = audit::AuditLog::start(pool.clone());
+            let (audit, writer) = base::AuditLog::start(pool.clone());
             let tiles = tiles::TileCache::new(config.tile_cache_bytes);
             tokio::spawn(tiles::listen(pool.clone(), tiles.clone()));
-            let state = http::AppState {
-                pool,
-                config: Arc::new(config),
-                started: Instant::now(),
-                audit,
-                tiles,
-                counts: Default::default(),
-            };
-            http::serve(state, writer).await?;
+            let state = base::AppState { pool, config: Arc::new(config), started: Instant::now(), audit };
+            app::serve(state, tiles, writer).await?;
         }
         Command::Db(DbCommand::Migrate) => {
             let pool = db::connect(&config, 2).await?;
@@ -313,14 +285,8 @@ async fn run(command: Command, config: Config) -> Result<(), CliError> {
             println!("{}", tiles::tile_query(&layers, zoom));
         }
         Command::Routes => {
-            for (method, path) in http::route_list() {
-                let access = match auth::policy::rule(&method, path) {
-                    Some(auth::policy::Access::Public) => "public".to_owned(),
-                    Some(auth::policy::Access::Authenticated) => "authenticated".to_owned(),
-                    Some(auth::policy::Access::Roles(r)) => r.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(","),
-                    None => "NO RULE".to_owned(),
-                };
-                println!("{method}\t{path}\t{access}");
+            for r in app::route_list() {
+                println!("{}\t{}\t{}", r.method, r.path, r.access.describe());
             }
         }
         Command::Audit(AuditCommand::Verify) => {
@@ -348,7 +314,15 @@ async fn run(command: Command, config: Config) -> Result<(), CliError> {
         Command::Demo(DemoCommand::Load(args)) => {
             let pool = db::connect(&config, 4).await?;
             db::migrate(&pool).await?;
-            demo::load(&pool, &config, &args).await?;
+            onemap_demo::load(&pool, &config.files_dir(), &args, async |done: onemap_demo::Loaded<'_>| {
+                let [first, second] = done.firms;
+                auth::admin::add_demo_users(done.tx, first, second).await.map_err(|e| e.to_string())?;
+                let event =
+                    base::AuditEvent::new("cli:demo", "admin", "demo_load", onemap_demo::COUNTY_CODE, "success")
+                        .details(done.info);
+                base::journal::append(done.tx, &[event]).await.map_err(|e| e.to_string())
+            })
+            .await?;
         }
     }
     Ok(())

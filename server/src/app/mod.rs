@@ -1,34 +1,21 @@
-//! The HTTP server: routes of every domain module, middleware (request ids, tracing, body
+//! The top floor: assembles the routes of every domain module, the middleware (request ids, tracing, body
 //! limit), static UI files, graceful shutdown.
-
-use std::sync::Arc;
-use std::time::Instant;
 
 use axum::Router;
 use axum::http::{HeaderName, Method, Request, StatusCode};
-use sqlx::PgPool;
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::services::{ServeDir, ServeFile};
+use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
+use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
 
-use crate::audit::AuditLog;
-use crate::config::Config;
-use crate::error::ApiError;
-
-/// State every handler can reach.
-#[derive(Clone)]
-pub struct AppState {
-    pub pool: PgPool,
-    pub config: Arc<Config>,
-    pub started: Instant,
-    pub audit: AuditLog,
-    pub tiles: crate::tiles::TileCache,
-    /// numberMatched of recent OGC items queries
-    pub counts: crate::ogc::Counts,
-}
+use crate::auth::Routes;
+use crate::auth::policy::Access;
+use crate::auth::routing::RouteInfo;
+use crate::base::{ApiError, AppState};
+use crate::ogc::{Counts, OgcState};
+use crate::tiles::{TileCache, TilesState};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
@@ -38,39 +25,15 @@ pub enum ServeError {
     Io(#[from] std::io::Error),
 }
 
-/// Routes of a domain module, recorded as (method, path) so that every route can be checked
-/// against the authorization policy.
-pub struct Routes {
-    router: Router<AppState>,
-    list: Vec<(Method, &'static str)>,
+/// The routes of every domain module, each with the state its handlers take.
+struct Modules {
+    core: Routes,
+    tiles: Routes<TilesState>,
+    ogc: Routes<OgcState>,
 }
 
-impl Routes {
-    pub fn new() -> Self {
-        Self { router: Router::new(), list: Vec::new() }
-    }
-
-    pub fn route<H, T>(mut self, method: Method, path: &'static str, handler: H) -> Self
-    where
-        H: axum::handler::Handler<T, AppState>,
-        T: 'static,
-    {
-        let filter = axum::routing::MethodFilter::try_from(method.clone()).expect("a standard method");
-        self.router = self.router.route(path, axum::routing::on(filter, handler));
-        self.list.push((method, path));
-        self
-    }
-
-    pub fn merge(mut self, other: Routes) -> Self {
-        self.router = self.router.merge(other.router);
-        self.list.extend(other.list);
-        self
-    }
-}
-
-/// Every route of the application, each domain module's in turn.
-pub fn all_routes() -> Routes {
-    let mut routes = Routes::new()
+fn modules() -> Modules {
+    let mut core = Routes::new()
         .merge(crate::health::routes())
         .merge(crate::unit_codes::routes())
         .merge(crate::units::routes())
@@ -80,49 +43,60 @@ pub fn all_routes() -> Routes {
         .merge(crate::relocation::routes())
         .merge(crate::audit::routes())
         .merge(crate::files::routes())
-        .merge(crate::ogc::routes())
-        .merge(crate::tiles::routes())
         .merge(crate::styles::routes());
     // Unknown API paths answer a 404 problem body.
     for m in [Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE] {
-        routes = routes.route(m, "/api/{*rest}", api_not_found);
+        core = core.route(m, "/api/{*rest}", Access::Public, api_not_found);
     }
-    routes
+    Modules { core, tiles: crate::tiles::routes(), ogc: crate::ogc::routes() }
 }
 
-/// (method, path) of every route.
-pub fn route_list() -> Vec<(Method, &'static str)> {
-    all_routes().list
+/// Every route with its access rule, for `onemap routes` and the route × role matrix.
+pub fn route_list() -> Vec<RouteInfo> {
+    let m = modules();
+    [m.core.list(), m.tiles.list(), m.ogc.list()].concat()
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// Largest request body accepted by the JSON extractor (uploads will raise it per route).
 const BODY_LIMIT: usize = 1024 * 1024;
 
-/// Every route of the application. Each domain module owns its routes.
-pub fn router(state: AppState) -> Router {
+/// Every route of the application with the middleware stack. Each domain module owns its
+/// routes; `tiles` and `ogc` get their caches here.
+pub fn router(state: AppState, tiles: TileCache, counts: Counts) -> Router {
+    // The web UI: its files, `/` its page (the UI keeps its state in the fragment, `/#unit=…`).
+    // Any other path is a 404 problem body, not the UI's page.
     let static_dir = state.config.static_dir.clone();
+    let not_found = axum::handler::HandlerWithoutStateExt::into_service(no_such_path);
     let ui = if static_dir.join("index.html").exists() {
-        Router::new()
-            .fallback_service(ServeDir::new(&static_dir).fallback(ServeFile::new(static_dir.join("index.html"))))
+        Router::new().fallback_service(ServeDir::new(&static_dir).not_found_service(not_found))
     } else {
-        Router::new().route("/", axum::routing::get(crate::http::placeholder_index))
+        Router::new().route("/", axum::routing::get(placeholder_index)).fallback_service(not_found)
     };
     // Every domain module's routes; `auth::authenticate` decides access for each of them.
-    let api = all_routes()
-        .router
+    let m = modules();
+    let tiles = TilesState { app: state.clone(), cache: tiles };
+    let ogc = OgcState { tiles: tiles.clone(), counts };
+    let (routes, _) = m
+        .core
+        .with_state::<()>(state.clone())
+        .merge(m.tiles.with_state(tiles))
+        .merge(m.ogc.with_state(ogc))
+        .into_parts();
+    let api = routes
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::authenticate))
-        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
-        .with_state(state);
+        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT));
     api.merge(ui).layer(
         ServiceBuilder::new()
-            .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+            .layer(axum::middleware::from_fn(drop_unfit_request_id))
+            .layer(SetRequestIdLayer::new(REQUEST_ID, SequentialIds))
             .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
                 let id = req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
                 tracing::info_span!("request", method = %req.method(), uri = %req.uri(), request_id = %id)
             }))
             .layer(PropagateRequestIdLayer::new(REQUEST_ID))
             .layer(axum::middleware::from_fn(refuse_oversized))
+            .layer(axum::middleware::from_fn(problem_for_bare_errors))
             .layer(CatchPanicLayer::custom(|_| {
                 axum::response::IntoResponse::into_response(ApiError::new(
                     StatusCode::INTERNAL_SERVER_ERROR,
@@ -131,6 +105,43 @@ pub fn router(state: AppState) -> Router {
                 ))
             })),
     )
+}
+
+/// Request ids made here: a random prefix per process and a counter — unique, cheap (no
+/// random numbers per request) and sortable within a run.
+#[derive(Clone, Copy)]
+struct SequentialIds;
+
+static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+impl MakeRequestId for SequentialIds {
+    fn make_request_id<B>(&mut self, _: &Request<B>) -> Option<RequestId> {
+        static PREFIX: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        let prefix = PREFIX.get_or_init(|| format!("{:08x}", rand::random::<u32>()));
+        let n = NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        axum::http::HeaderValue::try_from(format!("{prefix}-{n}")).ok().map(RequestId::new)
+    }
+}
+
+/// Longest request id taken from a client; a longer or odd one is replaced by ours.
+const MAX_CLIENT_REQUEST_ID: usize = 64;
+
+/// Keeps a client's `x-request-id` only when it is short and made of `A–Z a–z 0–9 - _ . :`
+/// (it goes into the logs and the audit log).
+async fn drop_unfit_request_id(
+    mut req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let fit = |v: &axum::http::HeaderValue| {
+        let b = v.as_bytes();
+        !b.is_empty()
+            && b.len() <= MAX_CLIENT_REQUEST_ID
+            && b.iter().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b':'))
+    };
+    if req.headers().get(&REQUEST_ID).is_some_and(|v| !fit(v)) {
+        req.headers_mut().remove(&REQUEST_ID);
+    }
+    next.run(req).await
 }
 
 /// Refuses a body whose announced length exceeds the limit before reading it (bodies without
@@ -151,6 +162,38 @@ async fn refuse_oversized(req: axum::extract::Request, next: axum::middleware::N
     next.run(req).await
 }
 
+async fn no_such_path() -> ApiError {
+    ApiError::not_found("no such path")
+}
+
+/// Gives the bare answers of the routing layer a problem body: 405 for a method a path does
+/// not have (keeping its `Allow` header), 404 from the static files.
+async fn problem_for_bare_errors(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let method = req.method().clone();
+    let response = next.run(req).await;
+    let bare = !response.headers().contains_key(axum::http::header::CONTENT_TYPE);
+    match response.status() {
+        StatusCode::METHOD_NOT_ALLOWED if bare => {
+            let allow = response.headers().get(axum::http::header::ALLOW).cloned();
+            let allowed = allow.as_ref().and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+            let mut problem = axum::response::IntoResponse::into_response(ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                format!("{method} is not allowed here; allowed: {allowed}"),
+            ));
+            if let Some(v) = allow {
+                problem.headers_mut().insert(axum::http::header::ALLOW, v);
+            }
+            problem
+        }
+        StatusCode::NOT_FOUND if bare => axum::response::IntoResponse::into_response(no_such_path().await),
+        _ => response,
+    }
+}
+
 async fn api_not_found() -> ApiError {
     ApiError::not_found("no such API endpoint")
 }
@@ -161,11 +204,15 @@ async fn placeholder_index() -> axum::response::Html<&'static str> {
 }
 
 /// Binds, serves until SIGTERM or Ctrl-C, then drains in-flight requests.
-pub async fn serve(state: AppState, audit_writer: tokio::task::JoinHandle<()>) -> Result<(), ServeError> {
+pub async fn serve(
+    state: AppState,
+    tiles: TileCache,
+    audit_writer: tokio::task::JoinHandle<()>,
+) -> Result<(), ServeError> {
     let addr = state.config.listen;
     let listener = TcpListener::bind(addr).await.map_err(|source| ServeError::Bind { addr, source })?;
     tracing::info!(%addr, "onemap is serving on http://{addr}");
-    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let app = router(state, tiles, Counts::default()).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
     // The router (and with it every sender) is gone: the audit writer drains and stops.
     let _ = tokio::time::timeout(std::time::Duration::from_secs(10), audit_writer).await;
@@ -190,20 +237,4 @@ async fn shutdown_signal() {
         () = term => {},
     }
     tracing::info!("shutdown signal received, finishing in-flight requests");
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_route_has_an_authorization_rule_and_every_rule_a_route() {
-        let routes = route_list();
-        for (m, p) in &routes {
-            assert!(crate::auth::policy::rule(m, p).is_some(), "route {m} {p} has no rule in auth::policy::RULES");
-        }
-        for (m, p, _) in crate::auth::policy::RULES {
-            assert!(routes.iter().any(|(rm, rp)| rm == m && rp == p), "rule for {m} {p} names no route");
-        }
-    }
 }

@@ -4,7 +4,7 @@
 use sqlx::{Acquire, PgConnection, PgPool};
 
 use super::{Role, new_secret, password, secret_hash};
-use crate::audit::{self, AuditEvent};
+use crate::base::journal::{self as audit, AuditEvent};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AdminError {

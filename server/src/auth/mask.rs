@@ -8,8 +8,8 @@ use std::sync::atomic::Ordering;
 
 use serde::{Serialize, Serializer};
 
-use super::Role;
-use super::middleware::with_context;
+use crate::base::Role;
+use crate::base::context::with_context;
 
 fn viewer_role() -> Role {
     with_context(|c| c.principal.role).unwrap_or(Role::Public)

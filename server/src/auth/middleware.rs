@@ -1,12 +1,13 @@
-//! Authentication and authorization of every routed request, in one middleware: resolve the
-//! caller, apply the route's rule, check CSRF for cookie sessions, then run the handler inside
-//! a request context that the masking layer and the audit log read.
+//! Authentication of every routed request, in one middleware: resolve the caller, check CSRF
+//! for cookie sessions, then run the route (whose own layer applies its rule, see
+//! [`super::routing`]) inside a request context that the masking layer and the audit log read.
+//! Refusals by a route's rule and reads of personal data are audited here.
 
 use std::collections::HashSet;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 
-use axum::extract::{ConnectInfo, MatchedPath, Request, State};
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::header::{AUTHORIZATION, COOKIE};
 use axum::http::{HeaderMap, Method};
 use axum::middleware::Next;
@@ -14,49 +15,25 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 
-use super::{AuthError, CSRF_HEADER, Principal, Role, SESSION_COOKIE, policy, secret_hash};
-use crate::audit::AuditEvent;
-use crate::error::ApiError;
-use crate::http::AppState;
+use super::routing::Refused;
+use super::{AuthError, CSRF_HEADER, Principal, Role, SESSION_COOKIE, secret_hash};
+use crate::base::context::{CONTEXT, ClientAddr, RequestContext, with_context};
+use crate::base::{ApiError, AppState, AuditEvent};
 
-/// The client's address, for the audit log.
-#[derive(Debug, Clone)]
-pub struct ClientAddr(pub String);
-
-/// What the masking layer and the audit log need to know about the current request.
-pub struct RequestContext {
-    pub principal: Principal,
-    pub request_id: Option<String>,
-    pub client_addr: Option<String>,
-    /// Personal data fields served unmasked / masked in this response.
-    pub personal_unmasked: AtomicUsize,
-    pub personal_masked: AtomicUsize,
-}
-
-tokio::task_local! {
-    static CONTEXT: RequestContext;
-}
-
-/// Runs `f` with the current request's context, if there is one.
-pub fn with_context<R>(f: impl FnOnce(&RequestContext) -> R) -> Option<R> {
-    CONTEXT.try_with(f).ok()
-}
-
-pub async fn authenticate(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    let client = req
-        .extensions()
+pub async fn authenticate(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    // The parts are read across awaits; the body (not `Sync`) stays aside until the handler.
+    let (mut parts, body) = req.into_parts();
+    let client = parts
+        .extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip().to_string())
         .unwrap_or_else(|| "unknown".into());
-    let request_id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let path = req.extensions().get::<MatchedPath>().map(|m| m.as_str().to_owned()).unwrap_or_default();
-    let method = req.method().clone();
-    let headers = req.headers().clone();
-    let uri_path = req.uri().path().to_owned();
+    let request_id = parts.headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let method = parts.method.clone();
 
     let outcome = async {
-        let (principal, csrf) = resolve(&state, &headers).await?;
-        policy::decide(&method, &path, &principal)?;
+        let headers = &parts.headers;
+        let (principal, csrf) = resolve(&state, headers).await?;
         let unsafe_method = !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS);
         if principal.via_cookie && unsafe_method {
             let sent = headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
@@ -70,34 +47,24 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
     let principal = match outcome {
         Ok(p) => p,
         Err(e) => {
-            if matches!(
-                e,
-                AuthError::Forbidden(_) | AuthError::Csrf | AuthError::UnknownToken | AuthError::MalformedToken
-            ) {
-                let actor = resolve(&state, &headers).await.map(|(p, _)| p.actor).unwrap_or_else(|_| "unknown".into());
-                state
-                    .audit
-                    .record(
-                        AuditEvent::new(&actor, "-", "access_denied", &format!("{method} {uri_path}"), "failure")
-                            .client(&client)
-                            .request_id(request_id.as_deref())
-                            .details(serde_json::json!({ "reason": e.to_string() })),
-                    )
-                    .await;
+            if matches!(e, AuthError::Csrf | AuthError::UnknownToken | AuthError::MalformedToken) {
+                let actor =
+                    resolve(&state, &parts.headers).await.map(|(p, _)| p.actor).unwrap_or_else(|_| "unknown".into());
+                let target = format!("{method} {}", parts.uri.path());
+                let event = AuditEvent::new(&actor, "-", "access_denied", &target, "failure")
+                    .client(&client)
+                    .request_id(request_id.as_deref())
+                    .details(serde_json::json!({ "reason": e.to_string() }));
+                state.audit.record(event).await;
             }
             return ApiError::from(e).into_response();
         }
     };
-    req.extensions_mut().insert(principal.clone());
-    req.extensions_mut().insert(ClientAddr(client.clone()));
-    let context = RequestContext {
-        principal: principal.clone(),
-        request_id: request_id.clone(),
-        client_addr: Some(client.clone()),
-        personal_unmasked: AtomicUsize::new(0),
-        personal_masked: AtomicUsize::new(0),
-    };
-    let target = req.uri().to_string();
+    parts.extensions.insert(principal.clone());
+    parts.extensions.insert(ClientAddr(client.clone()));
+    let context = RequestContext::new(principal.clone(), request_id.clone(), Some(client.clone()));
+    let uri = parts.uri.clone();
+    let req = Request::from_parts(parts, body);
     let (response, unmasked, masked) = CONTEXT
         .scope(context, async move {
             let response = next.run(req).await;
@@ -108,15 +75,29 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
             (response, u, m)
         })
         .await;
+    if let Some(Refused(reason)) = response.extensions().get::<Refused>() {
+        let target = format!("{method} {}", uri.path());
+        let event = AuditEvent::new(&principal.actor, "-", "access_denied", &target, "failure")
+            .client(&client)
+            .request_id(request_id.as_deref())
+            .details(serde_json::json!({ "reason": reason }));
+        state.audit.record(event).await;
+    }
     // Every read that served personal data is audited (the masking layer counted the fields).
     if unmasked + masked > 0 {
         state
             .audit
             .record(
-                AuditEvent::new(&principal.actor, principal.role.as_str(), "read_personal_data", &target, "success")
-                    .client(&client)
-                    .request_id(request_id.as_deref())
-                    .details(serde_json::json!({ "unmasked_fields": unmasked, "masked_fields": masked })),
+                AuditEvent::new(
+                    &principal.actor,
+                    principal.role.as_str(),
+                    "read_personal_data",
+                    &uri.to_string(),
+                    "success",
+                )
+                .client(&client)
+                .request_id(request_id.as_deref())
+                .details(serde_json::json!({ "unmasked_fields": unmasked, "masked_fields": masked })),
             )
             .await;
     }
@@ -269,13 +250,7 @@ mod tests {
         let mut principal = Principal::anonymous();
         principal.role = role;
         principal.projects = projects;
-        RequestContext {
-            principal,
-            request_id: None,
-            client_addr: None,
-            personal_unmasked: AtomicUsize::new(0),
-            personal_masked: AtomicUsize::new(0),
-        }
+        RequestContext::new(principal, None, None)
     }
 
     async fn render(role: Role, projects: Option<HashSet<i64>>) -> (String, usize, usize) {

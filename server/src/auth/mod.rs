@@ -7,8 +7,7 @@ pub mod mask;
 mod middleware;
 pub mod password;
 pub mod policy;
-
-use std::collections::HashSet;
+pub mod routing;
 
 use axum::extract::State;
 use axum::http::header::SET_COOKIE;
@@ -20,105 +19,11 @@ use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::audit::AuditEvent;
-use crate::error::{ApiError, ApiJson};
-use crate::http::{AppState, Routes};
-pub use middleware::{ClientAddr, authenticate};
-
-/// Request id and client address of the current request, for audit events.
-pub fn middleware_context() -> Option<(Option<String>, Option<String>)> {
-    middleware::with_context(|c| (c.request_id.clone(), c.client_addr.clone()))
-}
-
-/// 角色: what a caller is allowed to do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// 系统管理员: users, API keys
-    Admin,
-    /// 征收中心 / 征迁公司: projects, units, agreements, payments, archives
-    Officer,
-    /// 评估公司: only the projects their firm is appointed to
-    Appraiser,
-    /// 测绘 / 权籍调查: geometries and unit codes
-    Surveyor,
-    /// 登记中心: registration records and certificates
-    Clerk,
-    /// 审计 / 监督: reads everything, the audit log
-    Auditor,
-    /// 公众 / 窗口: anonymous, masked
-    Public,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Admin => "admin",
-            Self::Officer => "officer",
-            Self::Appraiser => "appraiser",
-            Self::Surveyor => "surveyor",
-            Self::Clerk => "clerk",
-            Self::Auditor => "auditor",
-            Self::Public => "public",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        <Self as clap::ValueEnum>::from_str(s, true).ok()
-    }
-}
-
-/// The caller of a request, as established by `authenticate`.
-#[derive(Debug, Clone)]
-pub struct Principal {
-    /// `user:<name>`, `apikey:<name>` or `anonymous`
-    pub actor: String,
-    pub role: Role,
-    pub user_id: Option<i64>,
-    pub session_id: Option<i64>,
-    pub appraisal_firm_id: Option<i64>,
-    /// Projects the caller may see; None: every project.
-    pub projects: Option<HashSet<i64>>,
-    /// Set when the caller authenticated with the session cookie (CSRF applies).
-    pub via_cookie: bool,
-}
-
-impl Principal {
-    pub fn anonymous() -> Self {
-        Self {
-            actor: "anonymous".into(),
-            role: Role::Public,
-            user_id: None,
-            session_id: None,
-            appraisal_firm_id: None,
-            projects: Some(HashSet::new()),
-            via_cookie: false,
-        }
-    }
-
-    pub fn can_see_project(&self, project_id: i64) -> bool {
-        self.projects.as_ref().is_none_or(|p| p.contains(&project_id))
-    }
-
-    /// Whether the caller's role works with relocation data (征迁): projects, compensation
-    /// units, their photos and amounts — within [`relocation_scope`](Self::relocation_scope).
-    pub fn sees_relocation(&self) -> bool {
-        policy::RELOCATION_READERS.contains(&self.role)
-    }
-
-    /// The projects whose relocation data the caller may see, sorted; None: all of them.
-    /// Empty for roles that do not work with relocation data.
-    pub fn relocation_scope(&self) -> Option<Vec<i64>> {
-        if !self.sees_relocation() {
-            return Some(Vec::new());
-        }
-        self.projects.as_ref().map(|s| {
-            let mut v: Vec<i64> = s.iter().copied().collect();
-            v.sort_unstable();
-            v
-        })
-    }
-}
+use crate::base::{ApiError, ApiJson, AppState, AuditEvent};
+pub use crate::base::{ClientAddr, Principal, Role};
+pub use middleware::authenticate;
+use policy::Access;
+pub use routing::Routes;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AuthError {
@@ -176,10 +81,11 @@ pub fn secret_hash(secret: &str) -> Vec<u8> {
 
 pub fn routes() -> Routes {
     Routes::new()
-        .route(Method::POST, "/api/auth/login", login)
-        .route(Method::POST, "/api/auth/logout", logout)
-        .route(Method::GET, "/api/auth/me", me)
-        .route(Method::GET, "/api/auth/demo-users", demo_users)
+        .route(Method::POST, "/api/auth/login", Access::Public, login)
+        .route(Method::POST, "/api/auth/logout", Access::Authenticated, logout)
+        .route(Method::GET, "/api/auth/me", Access::Public, me)
+        // The login page lists the demo users while the demo county is loaded.
+        .route(Method::GET, "/api/auth/demo-users", Access::Public, demo_users)
 }
 
 /// 演示账号 on the login page.
@@ -264,7 +170,7 @@ async fn login(
             .execute(&state.pool)
             .await?;
         let event = AuditEvent::new(&actor, "public", "login", &req.username, "failure").client(&client.0);
-        crate::audit::append_now(&state.pool, &[event]).await?;
+        crate::base::journal::append_now(&state.pool, &[event]).await?;
         return Err(AuthError::InvalidCredentials.into());
     };
     let token = new_secret("om");
@@ -284,7 +190,7 @@ async fn login(
     let event = AuditEvent::new(&actor, &role, "login", &req.username, "success")
         .client(&client.0)
         .details(serde_json::json!({ "session_id": session_id }));
-    crate::audit::append_now(&state.pool, &[event]).await?;
+    crate::base::journal::append_now(&state.pool, &[event]).await?;
     let me = Me {
         actor,
         username: Some(req.username),
@@ -314,7 +220,7 @@ async fn logout(
         sqlx::query("UPDATE sessions SET revoked_at = now() WHERE id = $1").bind(id).execute(&state.pool).await?;
     }
     let event = AuditEvent::new(&principal.actor, principal.role.as_str(), "logout", &principal.actor, "success");
-    crate::audit::append_now(&state.pool, &[event]).await?;
+    crate::base::journal::append_now(&state.pool, &[event]).await?;
     let mut headers = HeaderMap::new();
     headers
         .insert(SET_COOKIE, HeaderValue::from_static("onemap_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"));

@@ -11,13 +11,15 @@ use axum::http::Method;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG};
 use axum::response::Response;
 
-use crate::audit::AuditEvent;
+use crate::auth::Routes;
+use crate::auth::policy::{Access, FILE_READERS};
 use crate::auth::{AuthError, Principal};
-use crate::error::{ApiError, ApiQuery};
-use crate::http::{AppState, Routes};
+use crate::base::AppState;
+use crate::base::AuditEvent;
+use crate::base::{ApiError, ApiQuery};
 
 pub fn routes() -> Routes {
-    Routes::new().route(Method::GET, "/files/{*path}", download)
+    Routes::new().route(Method::GET, "/files/{*path}", Access::Roles(FILE_READERS), download)
 }
 
 #[derive(serde::Deserialize)]
@@ -97,7 +99,7 @@ async fn thumbnail_of(state: &AppState, p: &Principal, path: &str) -> Result<Res
                 .await?;
             let event = AuditEvent::new(&p.actor, p.role.as_str(), "thumbnail_create", path, "success")
                 .change(None, Some(serde_json::json!({ "thumbnail_path": thumb_path })));
-            crate::audit::append(&mut tx, &[event]).await?;
+            crate::base::journal::append(&mut tx, &[event]).await?;
             tx.commit().await?;
             small
         }

@@ -5,15 +5,16 @@ use axum::extract::State;
 use axum::http::{Method, StatusCode};
 use serde::Serialize;
 
-use crate::error::ApiError;
-use crate::http::{AppState, Routes};
+use crate::auth::Routes;
+use crate::auth::policy::Access;
+use crate::base::ApiError;
+use crate::base::AppState;
 
 pub fn routes() -> Routes {
-    Routes::new().route(Method::GET, "/health", health).route(Method::GET, "/api/version", version).route(
-        Method::GET,
-        "/api/stats",
-        stats,
-    )
+    Routes::new()
+        .route(Method::GET, "/health", Access::Public, health)
+        .route(Method::GET, "/api/version", Access::Public, version)
+        .route(Method::GET, "/api/stats", Access::Public, stats)
 }
 
 #[derive(Serialize)]

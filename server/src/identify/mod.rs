@@ -9,11 +9,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::auth::Principal;
-use crate::error::{ApiError, ApiQuery};
-use crate::http::{AppState, Routes};
+use crate::auth::Routes;
+use crate::auth::policy::Access;
+use crate::base::AppState;
+use crate::base::{ApiError, ApiQuery};
 
 pub fn routes() -> Routes {
-    Routes::new().route(Method::GET, "/api/identify", identify)
+    Routes::new().route(Method::GET, "/api/identify", Access::Public, identify)
 }
 
 #[derive(Deserialize)]

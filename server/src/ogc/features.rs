@@ -11,13 +11,14 @@ use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use serde_json::{Value, json};
 use sqlx::{Postgres, QueryBuilder, Row};
 
+use super::OgcState;
 use super::collections::{Collection, Kind};
 use super::crs::Crs;
+use super::html;
 use super::query::{self, ItemsQuery, Scope};
-use super::{Format, OgcError, base, format, html, link, readable};
+use super::support::{Format, OgcError, base, format, link, readable};
 use crate::auth::Principal;
 use crate::auth::mask::{IdNumber, PersonName};
-use crate::http::AppState;
 
 /// The select list of a feature: id, WKB geometry in `crs` (x/y order), the queryables,
 /// personal data.
@@ -125,7 +126,7 @@ fn page_url(b: &str, c: &Collection, pairs: &[(String, String)], offset: u64, af
 }
 
 pub async fn items(
-    State(state): State<AppState>,
+    State(state): State<OgcState>,
     Extension(p): Extension<Principal>,
     headers: HeaderMap,
     Path(id): Path<String>,
@@ -167,7 +168,7 @@ pub async fn items(
     }
 
     let key = super::counts::key(c.id, if c.relocation { &scope.0 } else { &None }, &pairs);
-    let generation = state.tiles.generation();
+    let generation = state.tiles.cache.generation();
     let counted = async {
         if let Some(n) = state.counts.get(&key, generation) {
             return Ok(n);
@@ -237,7 +238,7 @@ pub async fn items(
 }
 
 pub async fn item(
-    State(state): State<AppState>,
+    State(state): State<OgcState>,
     Extension(p): Extension<Principal>,
     headers: HeaderMap,
     Path((id, fid)): Path<(String, String)>,

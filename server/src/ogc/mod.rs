@@ -3,6 +3,9 @@
 //! WebMercatorQuad and in a CGCS2000 geographic quad grid). Access follows the Auth rules:
 //! relocation collections only for the roles that see relocation data, within their projects,
 //! personal data masked by role.
+//!
+//! This file is the router; the handlers live in `landing` (landing page, conformance,
+//! collections, queryables), `features` (items) and `tiles`; shared helpers in `support`.
 
 mod collections;
 mod counts;
@@ -11,309 +14,47 @@ mod crs;
 mod features;
 mod geojson;
 mod html;
+mod landing;
 mod openapi;
 mod query;
+mod support;
 mod tiles;
 
-use axum::Extension;
-use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, Method, StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use serde_json::{Value, json};
+use axum::http::Method;
 
-use crate::auth::{AuthError, Principal, Role};
-use crate::error::ApiError;
-use crate::http::{AppState, Routes};
-use collections::{COLLECTIONS, Collection};
+use crate::auth::Routes;
+use crate::auth::policy::Access;
+use crate::base::AppState;
 pub use counts::Counts;
-use crs::{CGCS2000, Crs};
+pub use support::OgcError;
 
-pub fn routes() -> Routes {
+/// What the OGC handlers share: the tiles' state (the cache's generation also dates the
+/// cached `numberMatched`) and the counts.
+#[derive(Clone)]
+pub struct OgcState {
+    pub tiles: crate::tiles::TilesState,
+    pub counts: Counts,
+}
+
+impl std::ops::Deref for OgcState {
+    type Target = AppState;
+    fn deref(&self) -> &AppState {
+        &self.tiles.app
+    }
+}
+
+/// OGC API: public; relocation collections answer 401/403 to roles without relocation access
+/// and are filtered to the caller's projects; personal data are masked by role.
+pub fn routes() -> Routes<OgcState> {
     Routes::new()
-        .route(Method::GET, "/ogc", landing)
-        .route(Method::GET, "/ogc/", landing)
-        .route(Method::GET, "/ogc/conformance", conformance)
-        .route(Method::GET, "/ogc/api", openapi::document)
-        .route(Method::GET, "/ogc/collections", collections)
-        .route(Method::GET, "/ogc/collections/{collection}", collection)
-        .route(Method::GET, "/ogc/collections/{collection}/queryables", queryables)
-        .route(Method::GET, "/ogc/collections/{collection}/items", features::items)
-        .route(Method::GET, "/ogc/collections/{collection}/items/{feature}", features::item)
+        .route(Method::GET, "/ogc", Access::Public, landing::landing)
+        .route(Method::GET, "/ogc/", Access::Public, landing::landing)
+        .route(Method::GET, "/ogc/conformance", Access::Public, landing::conformance)
+        .route(Method::GET, "/ogc/api", Access::Public, openapi::document)
+        .route(Method::GET, "/ogc/collections", Access::Public, landing::collections)
+        .route(Method::GET, "/ogc/collections/{collection}", Access::Public, landing::collection)
+        .route(Method::GET, "/ogc/collections/{collection}/queryables", Access::Public, landing::queryables)
+        .route(Method::GET, "/ogc/collections/{collection}/items", Access::Public, features::items)
+        .route(Method::GET, "/ogc/collections/{collection}/items/{feature}", Access::Public, features::item)
         .merge(tiles::routes())
-}
-
-/// OGC API 错误: what the OGC endpoints refuse; each becomes a problem body.
-#[derive(Debug, thiserror::Error)]
-pub enum OgcError {
-    #[error("unknown query parameter {name:?}; parameters here: {allowed}")]
-    UnknownParameter { name: String, allowed: String },
-    #[error("invalid {name}: {reason}")]
-    InvalidParameter { name: String, reason: String },
-    #[error("invalid filter: {0}")]
-    Filter(#[from] cql::FilterError),
-    #[error("format {0:?} is not offered here; use f=json or f=html")]
-    Format(String),
-    #[error("no collection {0:?}; see /ogc/collections")]
-    NoCollection(String),
-    #[error("no feature {feature:?} in {collection}")]
-    NoFeature { collection: &'static str, feature: String },
-    #[error(transparent)]
-    Auth(#[from] AuthError),
-    #[error(transparent)]
-    Db(#[from] sqlx::Error),
-}
-
-impl OgcError {
-    pub fn invalid(name: &str, reason: impl Into<String>) -> Self {
-        OgcError::InvalidParameter { name: name.to_owned(), reason: reason.into() }
-    }
-}
-
-impl From<OgcError> for ApiError {
-    fn from(e: OgcError) -> Self {
-        let (status, code) = match &e {
-            OgcError::UnknownParameter { .. } => (StatusCode::BAD_REQUEST, "unknown_parameter"),
-            OgcError::InvalidParameter { .. } => (StatusCode::BAD_REQUEST, "invalid_parameter"),
-            OgcError::Filter(_) => (StatusCode::BAD_REQUEST, "invalid_filter"),
-            OgcError::Format(_) => (StatusCode::BAD_REQUEST, "unsupported_format"),
-            OgcError::NoCollection(_) | OgcError::NoFeature { .. } => (StatusCode::NOT_FOUND, "not_found"),
-            OgcError::Auth(_) | OgcError::Db(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
-        };
-        match e {
-            OgcError::Auth(a) => a.into(),
-            OgcError::Db(d) => d.into(),
-            e => ApiError::new(status, code, e.to_string()),
-        }
-    }
-}
-
-impl IntoResponse for OgcError {
-    fn into_response(self) -> Response {
-        ApiError::from(self).into_response()
-    }
-}
-
-/// Representation asked for by `f=` or, without it, by `Accept`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Json,
-    Html,
-}
-
-pub fn format(pairs: &[(String, String)], headers: &HeaderMap) -> Result<Format, OgcError> {
-    match query::get(pairs, "f") {
-        Some("json" | "geojson" | "application/json" | "application/geo+json") => Ok(Format::Json),
-        Some("html" | "text/html") => Ok(Format::Html),
-        Some(other) => Err(OgcError::Format(other.to_owned())),
-        None => {
-            let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("");
-            // Browsers list text/html first; API clients ask for JSON or */*.
-            let html = accept.find("text/html");
-            let json = accept.find("json");
-            Ok(match (html, json) {
-                (Some(h), Some(j)) if h < j => Format::Html,
-                (Some(_), None) => Format::Html,
-                _ => Format::Json,
-            })
-        }
-    }
-}
-
-/// The format of a request that takes no parameter but `f`.
-pub fn only_format(raw: Option<&str>, headers: &HeaderMap) -> Result<Format, OgcError> {
-    let pairs = query::pairs(raw);
-    query::check_known(&pairs, &["f"], None)?;
-    format(&pairs, headers)
-}
-
-/// `https://host/ogc`, as the client reached us.
-pub fn base(headers: &HeaderMap) -> String {
-    format!("{}/ogc", crate::tiles::origin(headers))
-}
-
-pub fn link(href: String, rel: &str, kind: &str, title: &str) -> Value {
-    json!({ "href": href, "rel": rel, "type": kind, "title": title })
-}
-
-/// The collection, if it exists and the caller may read it: relocation collections need a
-/// role that works with relocation data (401 anonymous, 403 others).
-pub fn readable(id: &str, p: &Principal) -> Result<&'static Collection, OgcError> {
-    let c = Collection::find(id).ok_or_else(|| OgcError::NoCollection(id.to_owned()))?;
-    if c.relocation && !p.sees_relocation() {
-        return Err(if p.role == Role::Public {
-            AuthError::Unauthenticated.into()
-        } else {
-            AuthError::Forbidden(p.role.as_str()).into()
-        });
-    }
-    Ok(c)
-}
-
-fn json_or_html(format: Format, title: &str, body: Value) -> Response {
-    match format {
-        Format::Json => axum::Json(body).into_response(),
-        Format::Html => html::page(title, &body).into_response(),
-    }
-}
-
-async fn landing(headers: HeaderMap, RawQuery(raw): RawQuery) -> Result<Response, OgcError> {
-    let f = only_format(raw.as_deref(), &headers)?;
-    let b = base(&headers);
-    let body = json!({
-        "title": "onemap 不动产登记与房屋征收一张图 OGC API",
-        "description": "宗地、自然幢、户、征收项目、补偿单元、现场照片与行政区的 OGC API Features (Parts 1–3) 与 OGC API Tiles",
-        "links": [
-            link(format!("{b}?f=json"), "self", "application/json", "本页 (JSON)"),
-            link(format!("{b}?f=html"), "alternate", "text/html", "本页 (HTML)"),
-            link(format!("{b}/api"), "service-desc", "application/vnd.oai.openapi+json;version=3.0", "OpenAPI 3.0 定义"),
-            link(format!("{b}/api?f=html"), "service-doc", "text/html", "接口文档 (交互式)"),
-            link(format!("{b}/conformance"), "conformance", "application/json", "符合性声明"),
-            link(format!("{b}/collections"), "data", "application/json", "要素集合"),
-            link(format!("{b}/tileMatrixSets"), "http://www.opengis.net/def/rel/ogc/1.0/tiling-schemes", "application/json", "切片矩阵集"),
-            link(format!("{b}/tiles"), "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector", "application/json", "矢量切片集"),
-        ]
-    });
-    Ok(json_or_html(f, "onemap OGC API", body))
-}
-
-/// Conformance classes declared at /ogc/conformance.
-pub const CONFORMANCE: &[&str] = &[
-    "http://www.opengis.net/spec/ogcapi-common-1/1.0/conf/core",
-    "http://www.opengis.net/spec/ogcapi-common-2/1.0/conf/collections",
-    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
-    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
-    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
-    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
-    "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
-    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
-    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
-    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
-    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
-    "http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
-    "http://www.opengis.net/spec/cql2/1.0/conf/cql2-json",
-    "http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
-    "http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators",
-    "http://www.opengis.net/spec/cql2/1.0/conf/case-insensitive-comparison",
-    "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions",
-    "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions-plus",
-    "http://www.opengis.net/spec/cql2/1.0/conf/spatial-functions",
-    "http://www.opengis.net/spec/cql2/1.0/conf/property-property",
-    "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/core",
-    "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tileset",
-    "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tilesets-list",
-    "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/dataset-tilesets",
-    "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/geodata-tilesets",
-    "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/mvt",
-    "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/oas30",
-    "http://www.opengis.net/spec/tms/2.0/conf/tilematrixset",
-    "http://www.opengis.net/spec/tms/2.0/conf/json-tilematrixset",
-];
-
-async fn conformance(headers: HeaderMap, RawQuery(raw): RawQuery) -> Result<Response, OgcError> {
-    let f = only_format(raw.as_deref(), &headers)?;
-    Ok(json_or_html(f, "符合性声明 Conformance", json!({ "conformsTo": CONFORMANCE })))
-}
-
-/// Bounds of the data (CRS84): the county's, which holds every feature served.
-async fn extent(state: &AppState) -> Result<[f64; 4], OgcError> {
-    let b: Option<(f64, f64, f64, f64)> =
-        sqlx::query_as(include_str!("sql/extent.sql")).fetch_optional(&state.pool).await?;
-    Ok(b.map(|(w, s, e, n)| [w, s, e, n]).unwrap_or([73.0, 3.0, 136.0, 54.0]))
-}
-
-fn collection_json(c: &Collection, b: &str, bbox: [f64; 4]) -> Value {
-    let crs: Vec<String> = Crs::all().map(Crs::uri).collect();
-    let href = format!("{b}/collections/{}", c.id);
-    json!({
-        "id": c.id,
-        "title": c.title,
-        "description": c.description,
-        "itemType": "feature",
-        "crs": crs,
-        "storageCrs": CGCS2000.uri(),
-        "extent": {
-            "spatial": { "bbox": [bbox], "crs": crs::CRS84.uri() },
-            "temporal": { "interval": [[null, null]], "trs": "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian" }
-        },
-        "links": [
-            link(format!("{href}?f=json"), "self", "application/json", c.title),
-            link(format!("{href}?f=html"), "alternate", "text/html", c.title),
-            link(format!("{href}/items?f=json"), "items", "application/geo+json", "要素 (GeoJSON)"),
-            link(format!("{href}/items?f=html"), "items", "text/html", "要素 (HTML)"),
-            link(format!("{href}/queryables"), "http://www.opengis.net/def/rel/ogc/1.0/queryables", "application/schema+json", "可查询属性"),
-            link(format!("{href}/tiles"), "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector", "application/json", "矢量切片集"),
-        ]
-    })
-}
-
-async fn collections(
-    State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
-    headers: HeaderMap,
-    RawQuery(raw): RawQuery,
-) -> Result<Response, OgcError> {
-    let f = only_format(raw.as_deref(), &headers)?;
-    let b = base(&headers);
-    let bbox = extent(&state).await?;
-    let list: Vec<Value> =
-        COLLECTIONS.iter().filter(|c| readable(c.id, &p).is_ok()).map(|c| collection_json(c, &b, bbox)).collect();
-    let body = json!({
-        "links": [
-            link(format!("{b}/collections?f=json"), "self", "application/json", "要素集合"),
-            link(format!("{b}/collections?f=html"), "alternate", "text/html", "要素集合"),
-        ],
-        "collections": list,
-        "crs": Crs::all().map(Crs::uri).collect::<Vec<_>>(),
-    });
-    Ok(json_or_html(f, "要素集合 Collections", body))
-}
-
-async fn collection(
-    State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    RawQuery(raw): RawQuery,
-) -> Result<Response, OgcError> {
-    let c = readable(&id, &p)?;
-    let f = only_format(raw.as_deref(), &headers)?;
-    let body = collection_json(c, &base(&headers), extent(&state).await?);
-    Ok(json_or_html(f, c.title, body))
-}
-
-async fn queryables(
-    Extension(p): Extension<Principal>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    RawQuery(raw): RawQuery,
-) -> Result<Response, OgcError> {
-    let c = readable(&id, &p)?;
-    let f = only_format(raw.as_deref(), &headers)?;
-    let mut properties = serde_json::Map::new();
-    properties.insert(
-        "geometry".into(),
-        json!({ "title": "几何", "format": format!("geometry-{}", c.geometry.to_lowercase()),
-                "x-ogc-role": "primary-geometry" }),
-    );
-    for q in c.queryables {
-        let mut s = q.kind.schema();
-        s["title"] = Value::from(q.title);
-        if q.name == c.temporal {
-            s["x-ogc-role"] = Value::from("primary-instant");
-        }
-        properties.insert(q.name.into(), s);
-    }
-    let body = json!({
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": format!("{}/collections/{}/queryables", base(&headers), c.id),
-        "type": "object",
-        "title": c.title,
-        "properties": properties,
-        "additionalProperties": false,
-    });
-    let mut r = json_or_html(f, &format!("{} 可查询属性", c.title), body);
-    if f == Format::Json {
-        r.headers_mut().insert(header::CONTENT_TYPE, header::HeaderValue::from_static("application/schema+json"));
-    }
-    Ok(r)
 }

@@ -9,8 +9,8 @@ use serde_json::{Map, Value, json};
 use super::collections::COLLECTIONS;
 use super::crs::Crs;
 use super::query::{DEFAULT_LIMIT, MAX_LIMIT};
-use super::tiles::TileMatrixSet;
-use super::{Format, OgcError, base, only_format};
+use super::support::{Format, OgcError, base, only_format};
+use onemap_tiles::TileMatrixSet;
 
 fn param(name: &str, description: &str, schema: Value) -> Value {
     json!({ "name": name, "in": "query", "required": false, "description": description, "schema": schema,

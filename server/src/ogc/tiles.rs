@@ -11,126 +11,34 @@ use axum::http::{HeaderMap, Method};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::{OgcError, base, link, query, readable};
-use crate::auth::Principal;
-use crate::error::ApiError;
-use crate::http::{AppState, Routes};
+use super::support::{OgcError, base, link, readable};
+use super::{OgcState, query};
+use crate::auth::policy::Access;
+use crate::auth::{Principal, Routes};
+use crate::base::ApiError;
 use crate::tiles::{self as mvt, Layer};
+use onemap_tiles::TileMatrixSet;
 
-pub fn routes() -> Routes {
+pub fn routes() -> Routes<OgcState> {
     Routes::new()
-        .route(Method::GET, "/ogc/tileMatrixSets", matrix_sets)
-        .route(Method::GET, "/ogc/tileMatrixSets/{tms}", matrix_set)
-        .route(Method::GET, "/ogc/tiles", dataset_tilesets)
-        .route(Method::GET, "/ogc/tiles/{tms}", dataset_tileset)
-        .route(Method::GET, "/ogc/tiles/{tms}/{level}/{row}/{col}", dataset_tile)
-        .route(Method::GET, "/ogc/collections/{collection}/tiles", collection_tilesets)
-        .route(Method::GET, "/ogc/collections/{collection}/tiles/{tms}", collection_tileset)
-        .route(Method::GET, "/ogc/collections/{collection}/tiles/{tms}/{level}/{row}/{col}", collection_tile)
+        .route(Method::GET, "/ogc/tileMatrixSets", Access::Public, matrix_sets)
+        .route(Method::GET, "/ogc/tileMatrixSets/{tms}", Access::Public, matrix_set)
+        .route(Method::GET, "/ogc/tiles", Access::Public, dataset_tilesets)
+        .route(Method::GET, "/ogc/tiles/{tms}", Access::Public, dataset_tileset)
+        .route(Method::GET, "/ogc/tiles/{tms}/{level}/{row}/{col}", Access::Public, dataset_tile)
+        .route(Method::GET, "/ogc/collections/{collection}/tiles", Access::Public, collection_tilesets)
+        .route(Method::GET, "/ogc/collections/{collection}/tiles/{tms}", Access::Public, collection_tileset)
+        .route(
+            Method::GET,
+            "/ogc/collections/{collection}/tiles/{tms}/{level}/{row}/{col}",
+            Access::Public,
+            collection_tile,
+        )
 }
 
-/// 切片矩阵集.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TileMatrixSet {
-    WebMercatorQuad,
-    /// 天地图经纬度切片 (EPSG:4490), levels 1–20.
-    Cgcs2000Quad,
-}
-
-/// Metres per degree on the CGCS2000 / WGS 84 equator, and the standard pixel (0.28 mm).
-const METRES_PER_DEGREE: f64 = 6_378_137.0 * std::f64::consts::PI / 180.0;
-const PIXEL: f64 = 0.000_28;
-const WEB_MERCATOR_HALF: f64 = 20_037_508.342_789_244;
-
-impl TileMatrixSet {
-    pub const ALL: [TileMatrixSet; 2] = [TileMatrixSet::WebMercatorQuad, TileMatrixSet::Cgcs2000Quad];
-
-    pub fn id(self) -> &'static str {
-        match self {
-            TileMatrixSet::WebMercatorQuad => "WebMercatorQuad",
-            TileMatrixSet::Cgcs2000Quad => "CGCS2000Quad",
-        }
-    }
-
-    fn parse(s: &str) -> Result<Self, OgcError> {
-        Self::ALL.into_iter().find(|t| t.id() == s).ok_or_else(|| {
-            OgcError::NoCollection(format!("tile matrix set {s} (offered: WebMercatorQuad, CGCS2000Quad)"))
-        })
-    }
-
-    fn title(self) -> &'static str {
-        match self {
-            TileMatrixSet::WebMercatorQuad => "Web Mercator 四叉树切片 (EPSG:3857)",
-            TileMatrixSet::Cgcs2000Quad => "CGCS2000 经纬度四叉树切片 (EPSG:4490, 天地图 c 格网)",
-        }
-    }
-
-    fn crs(self) -> &'static str {
-        match self {
-            TileMatrixSet::WebMercatorQuad => "http://www.opengis.net/def/crs/EPSG/0/3857",
-            TileMatrixSet::Cgcs2000Quad => "http://www.opengis.net/def/crs/EPSG/0/4490",
-        }
-    }
-
-    fn uri(self) -> Option<&'static str> {
-        match self {
-            TileMatrixSet::WebMercatorQuad => Some("http://www.opengis.net/def/tilematrixset/OGC/1.0/WebMercatorQuad"),
-            TileMatrixSet::Cgcs2000Quad => None,
-        }
-    }
-
-    /// The tile matrix ids: 0–22 for Web Mercator, 1–20 for the 天地图 grid.
-    fn levels(self) -> std::ops::RangeInclusive<u8> {
-        match self {
-            TileMatrixSet::WebMercatorQuad => 0..=mvt::MAX_ZOOM,
-            TileMatrixSet::Cgcs2000Quad => 1..=20,
-        }
-    }
-
-    /// Columns and rows of a level.
-    fn size(self, level: u8) -> (u32, u32) {
-        match self {
-            TileMatrixSet::WebMercatorQuad => (1 << level, 1 << level),
-            TileMatrixSet::Cgcs2000Quad => (1 << level, 1 << (level - 1)),
-        }
-    }
-
-    /// Size of a cell (pixel of a 256-pixel tile) in CRS units.
-    fn cell_size(self, level: u8) -> f64 {
-        match self {
-            TileMatrixSet::WebMercatorQuad => 2.0 * WEB_MERCATOR_HALF / 256.0 / f64::from(1u32 << level),
-            TileMatrixSet::Cgcs2000Quad => 180.0 / 256.0 / f64::from(1u32 << (level - 1)),
-        }
-    }
-
-    fn definition(self) -> Value {
-        let matrices: Vec<Value> = self
-            .levels()
-            .map(|level| {
-                let (w, h) = self.size(level);
-                let cell = self.cell_size(level);
-                let (scale, origin) = match self {
-                    TileMatrixSet::WebMercatorQuad => (cell / PIXEL, json!([-WEB_MERCATOR_HALF, WEB_MERCATOR_HALF])),
-                    // Latitude first, as EPSG:4490 orders its axes.
-                    TileMatrixSet::Cgcs2000Quad => (cell * METRES_PER_DEGREE / PIXEL, json!([90.0, -180.0])),
-                };
-                json!({ "id": level.to_string(), "scaleDenominator": scale, "cellSize": cell,
-                        "cornerOfOrigin": "topLeft", "pointOfOrigin": origin, "tileWidth": 256, "tileHeight": 256,
-                        "matrixWidth": w, "matrixHeight": h })
-            })
-            .collect();
-        let mut v = json!({
-            "id": self.id(),
-            "title": self.title(),
-            "crs": self.crs(),
-            "orderedAxes": match self { TileMatrixSet::WebMercatorQuad => json!(["E", "N"]), TileMatrixSet::Cgcs2000Quad => json!(["Lat", "Lon"]) },
-            "tileMatrices": matrices,
-        });
-        if let Some(uri) = self.uri() {
-            v["uri"] = Value::from(uri);
-        }
-        v
-    }
+fn matrix_set_of(s: &str) -> Result<TileMatrixSet, OgcError> {
+    TileMatrixSet::parse(s)
+        .ok_or_else(|| OgcError::NoCollection(format!("tile matrix set {s} (offered: WebMercatorQuad, CGCS2000Quad)")))
 }
 
 fn only_f(raw: Option<&str>) -> Result<(), OgcError> {
@@ -157,7 +65,7 @@ async fn matrix_sets(headers: HeaderMap, RawQuery(raw): RawQuery) -> Result<Resp
 
 async fn matrix_set(Path(id): Path<String>, RawQuery(raw): RawQuery) -> Result<Response, OgcError> {
     only_f(raw.as_deref())?;
-    Ok(axum::Json(TileMatrixSet::parse(&id)?.definition()).into_response())
+    Ok(axum::Json(matrix_set_of(&id)?.definition()).into_response())
 }
 
 /// The tileset list at `href` (a collection's or the dataset's tiles path).
@@ -227,7 +135,7 @@ async fn dataset_tileset(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, OgcError> {
     only_f(raw.as_deref())?;
-    let t = TileMatrixSet::parse(&tms)?;
+    let t = matrix_set_of(&tms)?;
     let b = base(&headers);
     Ok(axum::Json(tileset(&b, &format!("{b}/tiles"), "onemap 全部图层", t, &Layer::ALL)).into_response())
 }
@@ -252,7 +160,7 @@ async fn collection_tileset(
 ) -> Result<Response, OgcError> {
     let c = readable(&id, &p)?;
     only_f(raw.as_deref())?;
-    let t = TileMatrixSet::parse(&tms)?;
+    let t = matrix_set_of(&tms)?;
     let b = base(&headers);
     Ok(axum::Json(tileset(&b, &format!("{b}/collections/{}/tiles", c.id), c.title, t, c.layers)).into_response())
 }
@@ -265,7 +173,7 @@ fn index(name: &str, s: &str) -> Result<u32, OgcError> {
 }
 
 async fn serve(
-    state: &AppState,
+    state: &OgcState,
     p: &Principal,
     headers: &HeaderMap,
     layers: Arc<[Layer]>,
@@ -274,7 +182,7 @@ async fn serve(
     raw: Option<&str>,
 ) -> Result<Response, ApiError> {
     only_f(raw)?;
-    let t = TileMatrixSet::parse(tms)?;
+    let t = matrix_set_of(tms)?;
     let level = index("tileMatrix", &level)?;
     let (row, col) = (index("tileRow", &row)?, index("tileCol", &col)?);
     if !t.levels().contains(&u8::try_from(level).unwrap_or(u8::MAX)) {
@@ -296,18 +204,16 @@ async fn serve(
         .into());
     }
     match t {
-        TileMatrixSet::WebMercatorQuad => mvt::respond(state, p, headers, layers, level, col, row).await,
+        TileMatrixSet::WebMercatorQuad => mvt::respond(&state.tiles, p, headers, layers, level, col, row).await,
         TileMatrixSet::Cgcs2000Quad => {
-            let size = 180.0 / f64::from(1u32 << (level - 1));
-            let west = -180.0 + f64::from(col) * size;
-            let north = 90.0 - f64::from(row) * size;
-            mvt::respond_geographic(state, p, headers, &layers, level, [west, north - size, west + size, north]).await
+            let bounds = TileMatrixSet::geographic_bounds(level, row, col);
+            mvt::respond_geographic(state, p, headers, &layers, level, bounds).await
         }
     }
 }
 
 async fn dataset_tile(
-    State(state): State<AppState>,
+    State(state): State<OgcState>,
     Extension(p): Extension<Principal>,
     headers: HeaderMap,
     Path((tms, level, row, col)): Path<(String, String, String, String)>,
@@ -319,7 +225,7 @@ async fn dataset_tile(
 }
 
 async fn collection_tile(
-    State(state): State<AppState>,
+    State(state): State<OgcState>,
     Extension(p): Extension<Principal>,
     headers: HeaderMap,
     Path((id, tms, level, row, col)): Path<(String, String, String, String, String)>,
@@ -331,22 +237,8 @@ async fn collection_tile(
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
     #[test]
-    fn grids_match_the_registered_and_the_national_ones() {
-        let wm = TileMatrixSet::WebMercatorQuad.definition();
-        // OGC 17-083r4 Annex D: WebMercatorQuad level 0.
-        assert!((wm["tileMatrices"][0]["scaleDenominator"].as_f64().unwrap() - 559_082_264.028_717_8).abs() < 1e-3);
-        let c = TileMatrixSet::Cgcs2000Quad.definition();
-        // 天地图 c grid level 1 = WorldCRS84Quad level 0: 2 × 1 tiles, 0.703125°/pixel.
-        let l1 = &c["tileMatrices"][0];
-        assert_eq!(
-            (l1["id"].as_str(), l1["matrixWidth"].as_u64(), l1["matrixHeight"].as_u64()),
-            (Some("1"), Some(2), Some(1))
-        );
-        assert!((l1["scaleDenominator"].as_f64().unwrap() - 279_541_132.014_358_76).abs() < 1e-3);
-        assert_eq!(c["tileMatrices"].as_array().unwrap().len(), 20);
+    fn every_collection_has_tile_layers() {
         assert_eq!(super::super::collections::COLLECTIONS.iter().filter(|c| c.layers.is_empty()).count(), 0);
     }
 }

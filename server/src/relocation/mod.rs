@@ -7,17 +7,18 @@ use axum::{Extension, Json};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::auth::Routes;
 use crate::auth::mask::{Amount, BankAccount, IdNumber, PersonName, Phone};
+use crate::auth::policy::{Access, RELOCATION_READERS};
 use crate::auth::{AuthError, Principal};
-use crate::error::{ApiError, ApiQuery};
-use crate::http::{AppState, Routes};
+use crate::base::AppState;
+use crate::base::{ApiError, ApiQuery};
 
 pub fn routes() -> Routes {
-    Routes::new().route(Method::GET, "/api/projects", list).route(Method::GET, "/api/projects/{code}", detail).route(
-        Method::GET,
-        "/api/projects/{code}/units",
-        units,
-    )
+    Routes::new()
+        .route(Method::GET, "/api/projects", Access::Authenticated, list)
+        .route(Method::GET, "/api/projects/{code}", Access::Roles(RELOCATION_READERS), detail)
+        .route(Method::GET, "/api/projects/{code}/units", Access::Roles(RELOCATION_READERS), units)
 }
 
 #[derive(sqlx::FromRow)]

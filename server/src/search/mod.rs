@@ -7,13 +7,17 @@ use axum::http::{Method, StatusCode};
 use axum::{Extension, Json};
 use serde::{Deserialize, Serialize};
 
+use crate::auth::Routes;
 use crate::auth::mask::PersonName;
+use crate::auth::policy::Access;
 use crate::auth::{Principal, Role};
-use crate::error::{ApiError, ApiQuery};
-use crate::http::{AppState, Routes};
+use crate::base::AppState;
+use crate::base::{ApiError, ApiQuery};
 
 pub fn routes() -> Routes {
-    Routes::new().route(Method::GET, "/api/search", search)
+    Routes::new()
+        // Everyone may search codes, certificates and addresses; names only the roles that may.
+        .route(Method::GET, "/api/search", Access::Public, search)
 }
 
 #[derive(Deserialize)]

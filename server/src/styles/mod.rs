@@ -14,13 +14,15 @@ use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use pbf_font_tools::prost::Message;
 
-use crate::error::ApiError;
-use crate::http::Routes;
+use crate::auth::Routes;
+use crate::auth::policy::Access;
+use crate::base::ApiError;
 
 pub fn routes() -> Routes {
-    Routes::new().route(Method::GET, "/styles/onemap.json", style).route(
+    Routes::new().route(Method::GET, "/styles/onemap.json", Access::Public, style).route(
         Method::GET,
         "/fonts/{fontstack}/{range}",
+        Access::Public,
         glyphs,
     )
 }

@@ -4,14 +4,21 @@
 //! extent of every statement on a tiled table, whatever wrote it; [`listen`] drops every
 //! cached tile of an affected layer, at every zoom, whose extent touches a changed box.
 
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use axum::http::HeaderValue;
 use bytes::Bytes;
 use moka::sync::Cache;
 use serde::Deserialize;
+use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 use sqlx::postgres::PgListener;
+use tokio::sync::OnceCell;
+
+use onemap_tiles::web_mercator::intersects;
 
 use super::layers::Layer;
 
@@ -36,8 +43,19 @@ pub struct TileKey {
 #[derive(Clone)]
 pub struct Tile {
     pub data: Bytes,
-    pub etag: Arc<str>,
+    pub etag: HeaderValue,
 }
+
+impl Tile {
+    /// A tile with its entity tag: the first 96 bits of its SHA-256, quoted.
+    pub fn new(data: Vec<u8>) -> Self {
+        let etag = format!("\"{}\"", hex::encode(&Sha256::digest(&data)[..12]));
+        Self { data: Bytes::from(data), etag: HeaderValue::try_from(etag).expect("a quoted hex string") }
+    }
+}
+
+/// Tiles being made right now, each with the cell its waiters share.
+type InFlight = Arc<Mutex<HashMap<TileKey, Arc<OnceCell<Tile>>>>>;
 
 #[derive(Clone)]
 pub struct TileCache {
@@ -46,6 +64,7 @@ pub struct TileCache {
     /// its query may have read the data from before the change (the NOTIFY can arrive while
     /// the query runs), and an invalidation does not touch entries inserted after it.
     generation: Arc<Mutex<u64>>,
+    in_flight: InFlight,
 }
 
 impl TileCache {
@@ -55,7 +74,7 @@ impl TileCache {
             .weigher(|k: &TileKey, t: &Tile| (t.data.len() + 64 + 8 * k.layers.len()).try_into().unwrap_or(u32::MAX))
             .support_invalidation_closures()
             .build();
-        Self { tiles, generation: Arc::new(Mutex::new(0)) }
+        Self { tiles, generation: Arc::new(Mutex::new(0)), in_flight: InFlight::default() }
     }
 
     /// The invalidation count, taken before a tile's query runs.
@@ -65,6 +84,39 @@ impl TileCache {
 
     pub fn get(&self, key: &TileKey) -> Option<Tile> {
         self.tiles.get(key)
+    }
+
+    /// The tile for `key` and whether it was already there: from the cache, or made by `make`
+    /// — once, however many requests ask for the same missing tile at the same time (they wait
+    /// for the first one's query). Kept in the cache when `keep` and no data changed meanwhile.
+    pub async fn get_or_make<E, F, Fut>(&self, key: TileKey, keep: bool, make: F) -> Result<(Tile, bool), E>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<Tile, E>>,
+    {
+        if let Some(t) = self.tiles.get(&key) {
+            return Ok((t, true));
+        }
+        let cell = self.in_flight.lock().expect("in-flight lock").entry(key.clone()).or_default().clone();
+        let made_here = AtomicBool::new(false);
+        let result = cell
+            .get_or_try_init(|| async {
+                made_here.store(true, Ordering::Relaxed);
+                let since = self.generation();
+                let tile = make().await?;
+                if keep {
+                    self.insert(key.clone(), tile.clone(), since);
+                }
+                Ok(tile)
+            })
+            .await
+            .cloned();
+        let mut in_flight = self.in_flight.lock().expect("in-flight lock");
+        if in_flight.get(&key).is_some_and(|c| Arc::ptr_eq(c, &cell)) {
+            in_flight.remove(&key);
+        }
+        drop(in_flight);
+        result.map(|t| (t, !made_here.load(Ordering::Relaxed)))
     }
 
     /// Caches a tile whose query started at generation `since`, unless data changed since.
@@ -113,16 +165,7 @@ impl TileCache {
 
 /// A tile's extent in lon/lat, widened by the 64/4096 buffer its features are clipped with.
 pub fn tile_bounds(z: u8, x: u32, y: u32) -> [f64; 4] {
-    let n = f64::from(1u32 << z);
-    let lon = |x: f64| x / n * 360.0 - 180.0;
-    let lat = |y: f64| (std::f64::consts::PI * (1.0 - 2.0 * y / n)).sinh().atan().to_degrees();
-    let buffer = 64.0 / 4096.0;
-    let (x, y) = (f64::from(x), f64::from(y));
-    [lon(x - buffer), lat(y + 1.0 + buffer), lon(x + 1.0 + buffer), lat(y - buffer)]
-}
-
-fn intersects(a: [f64; 4], b: [f64; 4]) -> bool {
-    a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3]
+    onemap_tiles::web_mercator::buffered_lonlat_bounds(z, x, y, 64.0 / 4096.0)
 }
 
 #[derive(Deserialize)]
@@ -183,7 +226,11 @@ mod tests {
         let audience = Audience { role: "public", projects: Some(vec![]) };
         for x in 0..100 {
             let key = TileKey { layers: [Layer::Parcels].into(), z: 16, x, y: 0, audience: audience.clone() };
-            cache.insert(key, Tile { data: Bytes::from(vec![0u8; 10_000]), etag: "\"e\"".into() }, 0);
+            cache.insert(
+                key,
+                Tile { data: Bytes::from(vec![0u8; 10_000]), etag: HeaderValue::from_static("\"e\"") },
+                0,
+            );
         }
         cache.tiles.run_pending_tasks();
         assert!(cache.tiles.weighted_size() <= 100_000, "{}", cache.tiles.weighted_size());
@@ -204,7 +251,7 @@ mod tests {
         let cache = TileCache::new(1 << 20);
         let audience = Audience { role: "public", projects: Some(vec![]) };
         let key = |layers: &[Layer], z, x, y| TileKey { layers: layers.into(), z, x, y, audience: audience.clone() };
-        let tile = Tile { data: Bytes::from_static(b"x"), etag: "\"e\"".into() };
+        let tile = Tile { data: Bytes::from_static(b"x"), etag: HeaderValue::from_static("\"e\"") };
         let here = key(&[Layer::Parcels], 14, 13338, 6492);
         let next_door = key(&[Layer::Parcels], 14, 13340, 6492);
         let other_layer = key(&[Layer::Buildings], 14, 13338, 6492);
@@ -228,5 +275,36 @@ mod tests {
         cache.invalidate("buildings", &changed);
         assert!(!cache.insert(here.clone(), tile.clone(), since));
         assert!(cache.get(&here).is_none());
+    }
+
+    #[tokio::test]
+    async fn concurrent_misses_of_one_tile_run_one_query() {
+        let cache = TileCache::new(1 << 20);
+        let audience = Audience { role: "public", projects: Some(vec![]) };
+        let key = TileKey { layers: [Layer::Parcels].into(), z: 15, x: 1, y: 2, audience };
+        let queries = std::sync::atomic::AtomicUsize::new(0);
+        let make = || async {
+            queries.fetch_add(1, Ordering::SeqCst);
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            Ok::<_, ()>(Tile::new(b"tile".to_vec()))
+        };
+        let calls = (0..20).map(|_| cache.get_or_make(key.clone(), true, make));
+        let results = futures_util::future::join_all(calls).await;
+        assert_eq!(queries.load(Ordering::SeqCst), 1, "one query for 20 concurrent misses");
+        assert_eq!(results.iter().filter(|r| matches!(r, Ok((_, false)))).count(), 1, "one of them made it");
+        assert!(cache.in_flight.lock().unwrap().is_empty());
+        let (again, hit) = cache.get_or_make(key, true, make).await.unwrap();
+        assert!(hit && again.data.as_ref() == b"tile" && queries.load(Ordering::SeqCst) == 1);
+    }
+
+    #[tokio::test]
+    async fn a_failed_query_is_not_shared_or_kept() {
+        let cache = TileCache::new(1 << 20);
+        let audience = Audience { role: "public", projects: Some(vec![]) };
+        let key = TileKey { layers: [Layer::Parcels].into(), z: 15, x: 1, y: 2, audience };
+        let failed = cache.get_or_make(key.clone(), true, || async { Err::<Tile, _>("down") }).await;
+        assert!(matches!(failed, Err("down")));
+        let ok = cache.get_or_make(key, true, || async { Ok::<_, &str>(Tile::new(b"t".to_vec())) }).await;
+        assert!(matches!(ok, Ok((_, false))));
     }
 }

@@ -12,28 +12,41 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use bytes::Bytes;
-use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 
 use cache::{Audience, Tile, TileKey};
 pub use cache::{TileCache, listen};
 pub use layers::{Layer, tile_query};
+use onemap_tiles::tilejson::LayerInfo;
 
-use crate::auth::{Principal, Role};
-use crate::error::ApiError;
-use crate::http::{AppState, Routes};
+use crate::auth::policy::Access;
+use crate::auth::{Principal, Role, Routes};
+use crate::base::{ApiError, AppState};
 
-pub fn routes() -> Routes {
-    Routes::new().route(Method::GET, "/tiles/{layers}", tilejson).route(
+/// What the tile handlers share: the application state and the tile cache.
+#[derive(Clone)]
+pub struct TilesState {
+    pub app: AppState,
+    pub cache: TileCache,
+}
+
+impl std::ops::Deref for TilesState {
+    type Target = AppState;
+    fn deref(&self) -> &AppState {
+        &self.app
+    }
+}
+
+/// Tiles are public; their content follows the role (relocation layers only in scope).
+pub fn routes() -> Routes<TilesState> {
+    Routes::new().route(Method::GET, "/tiles/{layers}", Access::Public, tilejson).route(
         Method::GET,
         "/tiles/{layers}/{z}/{x}/{tile}",
+        Access::Public,
         tile,
     )
 }
 
-/// Deepest zoom served.
-pub const MAX_ZOOM: u8 = 22;
+pub use onemap_tiles::MAX_ZOOM;
 
 fn bad_tile(message: String) -> ApiError {
     ApiError::new(StatusCode::BAD_REQUEST, "invalid_tile", message)
@@ -89,7 +102,7 @@ fn audience(p: &Principal) -> Audience {
 }
 
 async fn tile(
-    State(state): State<AppState>,
+    State(state): State<TilesState>,
     Extension(p): Extension<Principal>,
     headers: HeaderMap,
     Path((layers, z, x, file)): Path<(String, String, String, String)>,
@@ -101,7 +114,7 @@ async fn tile(
 
 /// The Web Mercator tile z/x/y of `layers` for the caller (cached), honouring If-None-Match.
 pub async fn respond(
-    state: &AppState,
+    state: &TilesState,
     p: &Principal,
     headers: &HeaderMap,
     layers: Arc<[Layer]>,
@@ -110,28 +123,23 @@ pub async fn respond(
     y: u32,
 ) -> Result<Response, ApiError> {
     let key = TileKey { layers, z, x, y, audience: audience(p) };
-    let cached = state.tiles.get(&key);
-    let hit = cached.is_some();
-    let tile = match cached {
-        Some(t) => t,
-        None => {
-            let since = state.tiles.generation();
-            let data: Vec<u8> = sqlx::query_scalar(&layers::tile_query(&key.layers, z))
+    let query = layers::tile_query(&key.layers, z);
+    let projects = key.audience.projects.clone();
+    let keep = state.config.tile_cache_bytes > 0;
+    let (tile, hit) = state
+        .cache
+        .get_or_make(key, keep, || async move {
+            let data: Vec<u8> = sqlx::query_scalar(&query)
                 .bind(i32::from(z))
                 .bind(x as i32)
                 .bind(y as i32)
                 .bind(p.sees_relocation())
-                .bind(key.audience.projects.clone())
+                .bind(projects)
                 .fetch_one(&state.pool)
                 .await?;
-            let etag = format!("\"{}\"", hex::encode(&Sha256::digest(&data)[..12]));
-            let t = Tile { data: Bytes::from(data), etag: etag.into() };
-            if state.config.tile_cache_bytes > 0 {
-                state.tiles.insert(key, t.clone(), since);
-            }
-            t
-        }
-    };
+            Ok::<_, sqlx::Error>(Tile::new(data))
+        })
+        .await?;
     Ok(tile_response(p, headers, tile, Some(hit)))
 }
 
@@ -155,19 +163,18 @@ pub async fn respond_geographic(
         .bind(bounds[3])
         .fetch_one(&state.pool)
         .await?;
-    let etag = format!("\"{}\"", hex::encode(&Sha256::digest(&data)[..12]));
-    Ok(tile_response(p, headers, Tile { data: Bytes::from(data), etag: etag.into() }, None))
+    Ok(tile_response(p, headers, Tile::new(data), None))
 }
 
 fn tile_response(p: &Principal, headers: &HeaderMap, tile: Tile, hit: Option<bool>) -> Response {
     let private = p.role != Role::Public;
-    let mut response = if headers.get(header::IF_NONE_MATCH).is_some_and(|v| etag_matches(v, &tile.etag)) {
+    let mut response = if headers.get(header::IF_NONE_MATCH).is_some_and(|v| etag_matches(v, tile.etag.as_bytes())) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
         ([(header::CONTENT_TYPE, "application/vnd.mapbox-vector-tile")], tile.data).into_response()
     };
     let h = response.headers_mut();
-    h.insert(header::ETAG, HeaderValue::from_str(&tile.etag).expect("hex etag"));
+    h.insert(header::ETAG, tile.etag);
     // Cached by clients but revalidated each time: the server knows when a tile changes.
     h.insert(
         header::CACHE_CONTROL,
@@ -180,8 +187,10 @@ fn tile_response(p: &Principal, headers: &HeaderMap, tile: Tile, hit: Option<boo
     response
 }
 
-fn etag_matches(header: &HeaderValue, etag: &str) -> bool {
-    header.to_str().is_ok_and(|v| v.split(',').any(|t| t.trim() == "*" || t.trim().trim_start_matches("W/") == etag))
+fn etag_matches(header: &HeaderValue, etag: &[u8]) -> bool {
+    header
+        .to_str()
+        .is_ok_and(|v| v.split(',').any(|t| t.trim() == "*" || t.trim().trim_start_matches("W/").as_bytes() == etag))
 }
 
 /// Scheme and host the client used, for the absolute URLs of TileJSON and the style.
@@ -193,41 +202,28 @@ pub fn origin(headers: &HeaderMap) -> String {
 
 /// `GET /tiles/{layers}`: TileJSON 3.0 for a layer list.
 async fn tilejson(
-    State(state): State<AppState>,
+    State(state): State<TilesState>,
     headers: HeaderMap,
     Path(list): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<onemap_tiles::tilejson::TileJSON>, ApiError> {
     let layers = parse_layers(&list)?;
     let names: Vec<&str> = layers.iter().map(|l| l.name()).collect();
-    let bounds: Option<(f64, f64, f64, f64)> = sqlx::query_as(
-        "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent(geom) AS e FROM admin_areas WHERE level = 'county') x WHERE e IS NOT NULL",
-    )
-    .fetch_optional(&state.pool)
-    .await?;
+    let bounds: Option<(f64, f64, f64, f64)> =
+        sqlx::query_as(include_str!("county_bounds.sql")).fetch_optional(&state.pool).await?;
     let (w, s, e, n) = bounds.unwrap_or((73.0, 3.0, 136.0, 54.0));
-    let minzoom = layers.iter().map(|l| l.zooms().0).min().unwrap_or(0);
-    let vector_layers: Vec<Value> = layers
+    let info: Vec<LayerInfo> = layers
         .iter()
-        .map(|l| {
-            let fields: serde_json::Map<String, Value> =
-                l.fields().iter().map(|(k, v)| ((*k).to_owned(), Value::from(*v))).collect();
-            json!({ "id": l.name(), "description": l.description(), "minzoom": l.zooms().0,
-                    "maxzoom": l.zooms().1, "fields": fields })
+        .map(|l| LayerInfo {
+            id: l.name(),
+            description: l.description(),
+            minzoom: l.zooms().0,
+            maxzoom: l.zooms().1,
+            fields: l.fields(),
         })
         .collect();
     let joined = names.join(",");
-    Ok(Json(json!({
-        "tilejson": "3.0.0",
-        "name": format!("onemap {joined}"),
-        "scheme": "xyz",
-        "tiles": [format!("{}/tiles/{joined}/{{z}}/{{x}}/{{y}}.mvt", origin(&headers))],
-        "minzoom": minzoom,
-        "maxzoom": MAX_ZOOM,
-        "bounds": [w, s, e, n],
-        "center": [(w + e) / 2.0, (s + n) / 2.0, 11],
-        "vector_layers": vector_layers,
-        "attribution": "onemap demo data",
-    })))
+    let url = format!("{}/tiles/{joined}/{{z}}/{{x}}/{{y}}.mvt", origin(&headers));
+    Ok(Json(onemap_tiles::tilejson::document(format!("onemap {joined}"), url, &info, [w, s, e, n])))
 }
 
 #[cfg(test)]
@@ -258,7 +254,7 @@ mod tests {
 
     #[test]
     fn if_none_match_forms() {
-        let tag = "\"abc\"";
+        let tag = b"\"abc\"";
         assert!(etag_matches(&HeaderValue::from_static("\"abc\""), tag));
         assert!(etag_matches(&HeaderValue::from_static("W/\"abc\", \"x\""), tag));
         assert!(etag_matches(&HeaderValue::from_static("*"), tag));

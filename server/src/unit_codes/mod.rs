@@ -11,13 +11,20 @@ use onemap_codes::{BuildingNumber, ParcelCode, UnitCodeError};
 use serde::{Deserialize, Serialize};
 use sqlx::Acquire;
 
-use crate::audit::{self, AuditEvent};
 use crate::auth::Principal;
-use crate::error::{ApiError, ApiJson};
-use crate::http::{AppState, Routes};
+use crate::auth::Routes;
+use crate::auth::policy::{Access, SURVEYORS};
+use crate::base::AppState;
+use crate::base::journal::{self as audit, AuditEvent};
+use crate::base::{ApiError, ApiJson};
 
 pub fn routes() -> Routes {
-    Routes::new().route(Method::GET, "/api/codes/{code}", explain).route(Method::POST, "/api/codes/allocate", allocate)
+    Routes::new().route(Method::GET, "/api/codes/{code}", Access::Public, explain).route(
+        Method::POST,
+        "/api/codes/allocate",
+        Access::Roles(SURVEYORS),
+        allocate,
+    )
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]

@@ -11,12 +11,17 @@ use onemap_codes::report::{self, Kind};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::Principal;
+use crate::auth::Routes;
 use crate::auth::mask::{Amount, BankAccount, IdNumber, PersonName, Phone};
-use crate::error::{ApiError, ApiQuery};
-use crate::http::{AppState, Routes};
+use crate::auth::policy::Access;
+use crate::base::AppState;
+use crate::base::{ApiError, ApiQuery};
 
 pub fn routes() -> Routes {
-    Routes::new().route(Method::GET, "/api/units", browse).route(Method::GET, "/api/units/{code}", unit)
+    Routes::new()
+        // Registration records are public at the desk, masked; relocation data only in scope.
+        .route(Method::GET, "/api/units", Access::Public, browse)
+        .route(Method::GET, "/api/units/{code}", Access::Public, unit)
 }
 
 #[derive(Deserialize)]

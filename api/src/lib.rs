@@ -1,0 +1,51 @@
+//! onemap's `/api` on the wire: the request and response types of every route, shared by the
+//! server (which fills them, personal data already masked for the caller) and the web UI
+//! (which reads them). Builds for native targets and for `wasm32-unknown-unknown`.
+//!
+//! The JSON is exactly what the server sends: field names, nesting, `null` for absent
+//! optional values (a field is left out only where the server leaves it out, noted on the
+//! field). Objects the server builds in PostgreSQL (`jsonb`) keep jsonb's key order (shorter
+//! keys first) by declaring their fields in that order.
+//!
+//! Features: `openapi` derives `utoipa::ToSchema` on every type and `utoipa::IntoParams` on
+//! the query-parameter types; `clap` makes [`Role`] a command-line value.
+//!
+//! | route | request | response |
+//! |---|---|---|
+//! | `GET /health` | | [`health::Health`] |
+//! | `GET /api/version` | | [`health::Version`] |
+//! | `GET /api/stats` | | [`health::Stats`] |
+//! | `GET /api/codes/{code}` | | [`codes::CodeReport`] |
+//! | `POST /api/codes/allocate` | [`codes::AllocationRequest`] | [`codes::Allocation`] |
+//! | `GET /api/search` | [`search::SearchQuery`] | [`search::SearchResults`] |
+//! | `GET /api/identify` | [`identify::IdentifyQuery`] | [`identify::Identified`] |
+//! | `GET /api/units` | [`units::BrowseQuery`] | [`units::BrowsePage`] |
+//! | `GET /api/units/{code}` | [`units::UnitQuery`] | [`units::UnitRecord`] |
+//! | `POST /api/auth/login` | [`auth::LoginRequest`] | [`auth::LoginResponse`] |
+//! | `POST /api/auth/logout` | | 204, no body |
+//! | `GET /api/auth/me` | | [`auth::Me`] |
+//! | `GET /api/auth/demo-users` | | [`auth::DemoUsers`] |
+//! | `GET /api/projects` | | `Vec<`[`relocation::Project`]`>` |
+//! | `GET /api/projects/{code}` | | [`relocation::ProjectDetail`] |
+//! | `GET /api/projects/{code}/units` | [`relocation::ProjectUnitsQuery`] | [`relocation::ProjectUnitPage`] |
+//! | `GET /api/audit` | [`audit::AuditQuery`] | [`audit::AuditPage`] |
+//! | any error | | [`problem::Problem`] (`application/problem+json`) |
+
+pub mod audit;
+pub mod auth;
+pub mod codes;
+pub mod health;
+pub mod identify;
+pub mod layers;
+pub mod problem;
+pub mod relocation;
+pub mod search;
+pub mod units;
+
+pub use auth::Role;
+pub use layers::{LAYERS, MapLayer};
+pub use problem::Problem;
+pub use relocation::{STATUSES, UnitStatus};
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,96 @@
+//! Routes that carry their access rule: every module registers its handlers through
+//! [`Routes::route`], naming the method, the path, who may call it and the handler. The rule
+//! is enforced by a layer on that one route (after `authenticate` has established the caller)
+//! and listed by `onemap routes`.
+
+use axum::Router;
+use axum::extract::Request;
+use axum::http::Method;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use super::policy::{Access, decide};
+use super::{AuthError, Principal};
+use crate::base::ApiError;
+
+/// One registered route, as `onemap routes` lists it.
+#[derive(Debug, Clone)]
+pub struct RouteInfo {
+    pub method: Method,
+    pub path: &'static str,
+    pub access: Access,
+}
+
+/// A module's routes with their rules; `S` is the state its handlers take.
+pub struct Routes<S = crate::base::AppState> {
+    router: Router<S>,
+    list: Vec<RouteInfo>,
+}
+
+impl<S: Clone + Send + Sync + 'static> Default for Routes<S> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<S: Clone + Send + Sync + 'static> Routes<S> {
+    pub fn new() -> Self {
+        Self { router: Router::new(), list: Vec::new() }
+    }
+
+    /// Registers `handler` for `method path`, callable by whoever `access` admits.
+    pub fn route<H, T>(mut self, method: Method, path: &'static str, access: Access, handler: H) -> Self
+    where
+        H: axum::handler::Handler<T, S>,
+        T: 'static,
+    {
+        let filter = axum::routing::MethodFilter::try_from(method.clone()).expect("a standard method");
+        let endpoint = axum::routing::on(filter, handler)
+            .route_layer(axum::middleware::from_fn(move |req: Request, next: Next| authorize(access, req, next)));
+        self.router = self.router.route(path, endpoint);
+        self.list.push(RouteInfo { method, path, access });
+        self
+    }
+
+    pub fn merge(mut self, other: Routes<S>) -> Self {
+        self.router = self.router.merge(other.router);
+        self.list.extend(other.list);
+        self
+    }
+
+    /// Gives the handlers their state: the routes can then be merged with other modules'.
+    pub fn with_state<S2: Clone + Send + Sync + 'static>(self, state: S) -> Routes<S2> {
+        Routes { router: self.router.with_state(state), list: self.list }
+    }
+
+    pub fn list(&self) -> &[RouteInfo] {
+        &self.list
+    }
+
+    pub fn into_parts(self) -> (Router<S>, Vec<RouteInfo>) {
+        (self.router, self.list)
+    }
+}
+
+/// A refusal by the route's rule; `authenticate` audits it.
+#[derive(Debug, Clone)]
+pub struct Refused(pub String);
+
+async fn authorize(access: Access, req: Request, next: Next) -> Response {
+    // `authenticate` runs first on every routed request and always leaves a principal.
+    let decision = match req.extensions().get::<Principal>() {
+        Some(p) => decide(access, p),
+        None => Err(AuthError::Unauthenticated),
+    };
+    match decision {
+        Ok(()) => next.run(req).await,
+        Err(e) => {
+            let refused = matches!(e, AuthError::Forbidden(_)).then(|| Refused(e.to_string()));
+            let mut response = ApiError::from(e).into_response();
+            if let Some(r) = refused {
+                response.extensions_mut().insert(r);
+            }
+            response
+        }
+    }
+}

@@ -1,0 +1,32 @@
+//! onemap — the one-map (一张图) server for real-estate registration (不动产登记) and house
+//! expropriation (房屋征收与补偿), as a library; `main.rs` is its command line.
+//!
+//! Floors, each importing only from those below it (checked by `tests/layers.rs`):
+//! - ground: [`config`], [`db`], [`base`] (shared state, who is calling, problem bodies, the
+//!   audit log's writer);
+//! - [`auth`]: sessions, API keys, masking, the access policy and [`auth::Routes`], through
+//!   which every module registers its handlers with their access rule;
+//! - domain modules: [`health`], [`unit_codes`], [`units`], [`identify`], [`search`],
+//!   [`relocation`], [`audit`], [`files`], [`tiles`], [`styles`], [`ogc`] — each keeps its
+//!   routes, queries (`.sql` files) and types together;
+//! - top: [`app`] assembles every module's routes and the middleware stack, and serves.
+//!
+//! Where a request is handled: `app::modules` lists each module's `routes()`; the handler is
+//! named there next to its path and access rule.
+
+pub mod app;
+pub mod audit;
+pub mod auth;
+pub mod base;
+pub mod config;
+pub mod db;
+pub mod files;
+pub mod health;
+pub mod identify;
+pub mod ogc;
+pub mod relocation;
+pub mod search;
+pub mod styles;
+pub mod tiles;
+pub mod unit_codes;
+pub mod units;
