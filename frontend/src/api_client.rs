@@ -1,0 +1,84 @@
+//! The server's API, typed: every answer is read into the shared `onemap-api` types; a problem
+//! body's `detail` becomes the error shown to the user. Answers are parsed by the browser
+//! (`Response.json()`) and read with serde-wasm-bindgen, which keeps the wasm ~70 kB smaller
+//! than parsing the text with serde_json.
+
+use onemap_api::Problem;
+use onemap_api::auth::{LoginRequest, LoginResponse};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+/// Sends a request and reads its JSON answer as `T`.
+async fn fetch<T: DeserializeOwned>(path: &str, init: Option<&web_sys::RequestInit>) -> Result<T, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let promise = match init {
+        Some(init) => window.fetch_with_str_and_init(path, init),
+        None => window.fetch_with_str(path),
+    };
+    let resp: web_sys::Response = JsFuture::from(promise)
+        .await
+        .map_err(|e| format!("{e:?}"))?
+        .dyn_into()
+        .map_err(|_| "not a response".to_owned())?;
+    let body = JsFuture::from(resp.json().map_err(|e| format!("{e:?}"))?).await.map_err(|e| format!("{e:?}"))?;
+    if resp.ok() {
+        serde_wasm_bindgen::from_value(body).map_err(|e| e.to_string())
+    } else {
+        Err(serde_wasm_bindgen::from_value::<Problem>(body)
+            .map(|p| p.detail)
+            .unwrap_or_else(|_| "request failed".to_owned()))
+    }
+}
+
+/// GET a JSON document of the server, e.g. `get::<UnitRecord>("/api/units/…")`.
+pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, String> {
+    fetch(path, None).await
+}
+
+/// POST /api/auth/login; the server sets the session cookie that later requests (and the
+/// map's tile requests) carry.
+pub async fn login(username: &str, password: &str) -> Result<LoginResponse, String> {
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    let headers = web_sys::Headers::new().map_err(|e| format!("{e:?}"))?;
+    headers.set("content-type", "application/json").map_err(|e| format!("{e:?}"))?;
+    init.set_headers(&headers);
+    let body = LoginRequest { username: username.to_owned(), password: password.to_owned() };
+    init.set_body(&JsValue::from_str(&serde_json::to_string(&body).map_err(|e| e.to_string())?));
+    fetch("/api/auth/login", Some(&init)).await
+}
+
+/// A path segment or query value, percent-encoded.
+pub fn encode(s: &str) -> String {
+    js_sys::encode_uri_component(s).as_string().unwrap_or_default()
+}
+
+/// The EPSG code of the county's Gauss-Krüger zone, from its OGC API feature
+/// (`/ogc/collections/admin_areas/items?level=county&limit=1`).
+pub async fn county_gk_srid() -> Result<Option<u16>, String> {
+    #[derive(Deserialize)]
+    struct Items {
+        features: Vec<Feature>,
+    }
+    #[derive(Deserialize)]
+    struct Feature {
+        properties: County,
+    }
+    #[derive(Deserialize)]
+    struct County {
+        gk_srid: Option<u64>,
+    }
+    let items: Items = get("/ogc/collections/admin_areas/items?level=county&limit=1").await?;
+    Ok(items.features.first().and_then(|f| f.properties.gk_srid).and_then(|s| u16::try_from(s).ok()))
+}
+
+/// The county's bounds `[west, south, east, north]`, from the TileJSON of its layer.
+pub async fn county_bounds() -> Result<Option<Vec<f64>>, String> {
+    #[derive(Deserialize)]
+    struct TileJson {
+        bounds: Option<Vec<f64>>,
+    }
+    Ok(get::<TileJson>("/tiles/county").await?.bounds)
+}

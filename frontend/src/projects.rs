@@ -1,0 +1,180 @@
+//! 征收项目视图: pick a project → the map moves to it; progress by status with a bar chart,
+//! amounts agreed vs paid, and a sortable table of its units linked to the map.
+
+use std::cmp::Ordering;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use onemap_api::STATUSES;
+use onemap_api::relocation::{Project, ProjectUnit, ProjectUnitPage, status};
+
+use crate::api_client::{encode, get};
+use crate::display::{field, opt, text};
+use crate::i18n::{Lang, tr};
+use crate::map::fit_bounds;
+use crate::unit_panel::{Selected, open_unit};
+
+fn status_name(l: Lang, s: &str) -> String {
+    status(s).map(|x| tr(l, x.name_zh, x.name_en).to_owned()).unwrap_or_else(|| s.to_owned())
+}
+
+/// Loads every compensation unit of a project, page by page.
+async fn project_units(code: &str) -> Result<Vec<ProjectUnit>, String> {
+    let mut units = Vec::new();
+    let mut cursor: Option<i64> = None;
+    loop {
+        let mut url = format!("/api/projects/{}/units?limit=500", encode(code));
+        if let Some(c) = cursor {
+            url.push_str(&format!("&cursor={c}"));
+        }
+        let page: ProjectUnitPage = get(&url).await?;
+        units.extend(page.units);
+        match page.next_cursor {
+            Some(c) => cursor = Some(c),
+            None => return Ok(units),
+        }
+    }
+}
+
+/// The columns the unit table sorts by.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Column {
+    Code,
+    Status,
+    Owner,
+    Total,
+}
+
+/// Numbers compare as numbers; anything else (or a number against an absent value) by its text.
+fn compare(a: &ProjectUnit, b: &ProjectUnit, column: Column) -> Ordering {
+    let text_of = |u: &ProjectUnit| match column {
+        Column::Code => u.code.clone(),
+        Column::Status => u.status.clone(),
+        Column::Owner => opt(u.owner_name.as_ref()),
+        Column::Total => opt(u.total_amount),
+    };
+    match (column, a.total_amount, b.total_amount) {
+        (Column::Total, Some(x), Some(y)) => x.total_cmp(&y),
+        _ => text_of(a).cmp(&text_of(b)),
+    }
+}
+
+/// The project view.
+#[component]
+pub fn Projects(
+    lang: ReadSignal<Lang>,
+    selected: WriteSignal<Option<Selected>>,
+    error: WriteSignal<Option<String>>,
+) -> impl IntoView {
+    let (projects, set_projects) = signal(Vec::<Project>::new());
+    let (current, set_current) = signal(None::<Project>);
+    let (units, set_units) = signal(Vec::<ProjectUnit>::new());
+    let (sort, set_sort) = signal((Column::Code, true));
+    spawn_local(async move {
+        match get::<Vec<Project>>("/api/projects").await {
+            Ok(p) => set_projects.set(p),
+            Err(e) => error.set(Some(e)),
+        }
+    });
+    let choose = move |p: Project| {
+        if let [w, s, e, n] = p.bbox[..] {
+            fit_bounds(w, s, e, n);
+        }
+        let code = p.code.clone();
+        set_current.set(Some(p));
+        set_units.set(Vec::new());
+        spawn_local(async move {
+            match project_units(&code).await {
+                Ok(u) => set_units.set(u),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let sorted = move || {
+        let (column, asc) = sort.get();
+        let mut u = units.get();
+        u.sort_by(|a, b| {
+            let o = compare(a, b, column);
+            if asc { o } else { o.reverse() }
+        });
+        u
+    };
+    let header = move |column: Column, zh: &'static str, en: &'static str| {
+        view! {
+            <th class="sortable" on:click=move |_| set_sort.update(|s| *s = if s.0 == column { (column, !s.1) } else { (column, true) })>
+                {move || tr(lang.get(), zh, en)}
+                {move || if sort.get().0 == column { if sort.get().1 { " ▲" } else { " ▼" } } else { "" }}
+            </th>
+        }
+    };
+    view! {
+        <section class="projects" data-testid="projects">
+            <select data-testid="project-select" on:change=move |ev| {
+                let code = event_target_value(&ev);
+                if let Some(p) = projects.get_untracked().into_iter().find(|p| p.code == code) {
+                    choose(p);
+                }
+            }>
+                <option value="">{move || tr(lang.get(), "选择征收项目…", "Choose a project…")}</option>
+                <For each=move || projects.get() key=|p| p.code.clone() let(p)>
+                    <option value=p.code.clone()>{p.name.clone()}</option>
+                </For>
+            </select>
+            {move || current.get().map(|p| {
+                let l = lang.get();
+                let counts = p.counts.clone();
+                let total = (counts.units as f64).max(1.0);
+                view! {
+                    <h3>{p.name.clone()}</h3>
+                    <p class="summary" data-testid="project-summary">
+                        {tr(l, "补偿单元", "Units")} " " <b data-testid="unit-count">{text(counts.units)}</b>
+                        "，" {tr(l, "签约率", "signed")} " " <b>{text(counts.signed_percent)} "%"</b>
+                    </p>
+                    <div class="bars">
+                        {STATUSES.iter().map(|s| {
+                            let n = counts.of(s.id).unwrap_or(0) as f64;
+                            view! {
+                                <div class="bar-row" data-status=s.id>
+                                    <span>{tr(l, s.name_zh, s.name_en)}</span>
+                                    <div class="meter" style=format!("width:{:.1}%;background:{}", n / total * 100.0, s.colour)></div>
+                                    <b data-testid=format!("count-{}", s.id)>{n}</b>
+                                </div>
+                            }
+                        }).collect_view()}
+                    </div>
+                    <table class="amounts">
+                        {field(tr(l, "补偿资金预算(元)", "Budget (yuan)"), opt(p.budget))}
+                        {field(tr(l, "已签约金额(元)", "Agreed (yuan)"), opt(p.agreed_total))}
+                        {field(tr(l, "已支付金额(元)", "Paid (yuan)"), opt(p.paid_total))}
+                    </table>
+                }
+            })}
+            <Show when=move || !units.get().is_empty()>
+                <table class="units" data-testid="unit-table">
+                    <thead><tr>
+                        {header(Column::Code, "编号", "Code")}
+                        {header(Column::Status, "状态", "Status")}
+                        {header(Column::Owner, "被征收人", "Owner")}
+                        {header(Column::Total, "补偿总额", "Total")}
+                    </tr></thead>
+                    <tbody>
+                        {move || sorted().into_iter().map(|u| {
+                            // A unit without a unit code opens "—" (answered with an error), as before.
+                            let unit_code = opt(u.unit_code.as_ref());
+                            let colour = status(&u.status).map(|s| s.colour).unwrap_or("#999");
+                            view! {
+                                <tr on:click=move |_| open_unit(unit_code.clone(), true, selected, error)>
+                                    <td>{u.code.clone()}</td>
+                                    <td><i class="dot" style=format!("background:{colour}")></i>
+                                        {status_name(lang.get_untracked(), &u.status)}</td>
+                                    <td>{opt(u.owner_name.as_ref())}</td>
+                                    <td>{opt(u.total_amount)}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </Show>
+        </section>
+    }
+}

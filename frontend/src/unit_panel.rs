@@ -1,0 +1,218 @@
+//! 单元面板: a unit and its chain as `/api/units/{code}` gives it, in tabs — 宗地/幢/户,
+//! 登记, and for callers who may see it 征迁, 照片, 档案.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use onemap_api::relocation::Compensation;
+use onemap_api::units::UnitRecord;
+
+use crate::api_client::{encode, get};
+use crate::display::{field, opt, text};
+use crate::i18n::{Lang, tr};
+use crate::map::highlight;
+use crate::photo_view::ShownPhoto;
+
+/// What the panel shows: a unit and its chain.
+#[derive(Clone)]
+pub struct Selected {
+    pub code: String,
+    pub unit: UnitRecord,
+}
+
+/// Loads a unit, highlights (and flies to) its geometry, opens the panel, records the link.
+pub fn open_unit(code: String, fly: bool, selected: WriteSignal<Option<Selected>>, error: WriteSignal<Option<String>>) {
+    spawn_local(async move {
+        match get::<UnitRecord>(&format!("/api/units/{}", encode(&code))).await {
+            Ok(unit) => {
+                highlight(serde_json::to_string(unit.geometry()).ok(), fly);
+                if let Some(w) = web_sys::window() {
+                    let _ = w.location().set_hash(&format!("unit={code}"));
+                }
+                selected.set(Some(Selected { code, unit }));
+                error.set(None);
+            }
+            Err(e) => error.set(Some(e)),
+        }
+    });
+}
+
+/// The unit code in `#unit=<code>`, if any.
+pub fn unit_from_hash() -> Option<String> {
+    let hash = web_sys::window()?.location().hash().ok()?;
+    hash.strip_prefix("#unit=")
+        .map(|c| js_sys::decode_uri_component(c).ok().and_then(|s| s.as_string()).unwrap_or_default())
+}
+
+/// The panel's tabs.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    Unit,
+    Registration,
+    Relocation,
+    Photos,
+    Archive,
+}
+
+fn unit_tab(l: Lang, u: &UnitRecord) -> AnyView {
+    let p = &u.parcel;
+    view! {
+        <h3>{tr(l, "宗地", "Parcel")}</h3>
+        <table>
+            {field(tr(l, "不动产单元代码", "Unit code"), text(&p.unit_code))}
+            {field(tr(l, "坐落", "Address"), text(&p.address))}
+            {field(tr(l, "用途", "Land use"), text(&p.land_use_name))}
+            {field(tr(l, "面积(m²)", "Area (m²)"), opt(p.area_m2))}
+        </table>
+        {u.building.as_ref().map(|b| view! {
+            <h3>{tr(l, "自然幢", "Building")}</h3>
+            <table>
+                {field(tr(l, "幢号", "Building no."), text(&b.building_no))}
+                {field(tr(l, "层数", "Floors"), text(b.floors))}
+            </table>
+        })}
+        {u.house_unit.as_ref().map(|h| view! {
+            <h3>{tr(l, "户", "House unit")}</h3>
+            <table>
+                {field(tr(l, "室号", "Room"), opt(h.room_label.as_ref()))}
+                {field(tr(l, "建筑面积(m²)", "Floor area (m²)"), text(h.floor_area_m2))}
+            </table>
+        })}
+    }
+    .into_any()
+}
+
+fn registration_tab(l: Lang, u: &UnitRecord) -> AnyView {
+    if u.rights.is_empty() {
+        return view! { <p>{tr(l, "无登记记录", "No registration record")}</p> }.into_any();
+    }
+    u.rights
+        .iter()
+        .map(|r| {
+            let parties: Vec<String> = r.parties.iter().map(|p| format!("{} {}", p.name, p.id_number)).collect();
+            let certs: Vec<String> = r.certificates.iter().map(|c| c.number.clone()).collect();
+            view! {
+                <h3>{r.kind.clone()} " · " {r.status.clone()}</h3>
+                <table>
+                    {field(tr(l, "业务号", "Business no."), text(&r.business_no))}
+                    {field(tr(l, "登记日期", "Registered"), text(r.registered_on))}
+                    <tr><th>{tr(l, "权利人", "Holders")}</th><td data-testid="holders">{parties.join("；")}</td></tr>
+                    <tr><th>{tr(l, "证书", "Certificates")}</th><td>{certs.join("；")}</td></tr>
+                </table>
+            }
+        })
+        .collect_view()
+        .into_any()
+}
+
+fn relocation_tab(l: Lang, c: &Compensation) -> AnyView {
+    let timeline: Vec<String> = c.timeline.iter().map(|t| format!("{} {}", t.on, t.status)).collect();
+    let payments: Vec<String> =
+        c.payments.iter().map(|p| format!("{} {} ¥{}", p.paid_on, p.purpose, opt(p.amount))).collect();
+    view! {
+        <table>
+            {field(tr(l, "补偿单元", "Compensation unit"), text(&c.code))}
+            {field(tr(l, "状态", "Status"), text(&c.status))}
+            {field(tr(l, "被征收人", "Owner"), opt(c.owner_name.as_ref()))}
+            {field(tr(l, "评估机构", "Appraiser"), opt(c.appraisal.firm.as_ref()))}
+            {field(tr(l, "评估报告", "Report"), opt(c.appraisal.report_no.as_ref()))}
+            {field(tr(l, "协议编号", "Agreement"), opt(c.agreement.no.as_ref()))}
+            {field(tr(l, "补偿总额(元)", "Total (yuan)"), opt(c.amounts.total_amount))}
+        </table>
+        <h3>{tr(l, "进度", "Timeline")}</h3>
+        <ol class="timeline">{timeline.into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}</ol>
+        <h3>{tr(l, "支付", "Payments")}</h3>
+        <ul>{payments.into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}</ul>
+    }
+    .into_any()
+}
+
+fn photos_tab(l: Lang, c: &Compensation, show: WriteSignal<Option<ShownPhoto>>) -> AnyView {
+    if c.photos.is_empty() {
+        return view! { <p>{tr(l, "无照片", "No photos")}</p> }.into_any();
+    }
+    view! {
+        <div class="gallery">
+            {c.photos.iter().map(|p| {
+                let url = p.url.clone();
+                let point = serde_json::json!({ "type": "Point", "coordinates": [p.lon, p.lat] }).to_string();
+                // The time as PostgreSQL writes it in UTC (what the server sent before it was typed).
+                let taken_at = format!("{}T{}+00:00", p.taken_at.date_naive(), p.taken_at.time());
+                let title = format!("{taken_at} {}", opt(p.caption.as_ref()));
+                let shown = ShownPhoto { url: url.clone(), caption: title.clone() };
+                view! {
+                    <figure on:click=move |_| {
+                        // Its position on the map, and the photo in full view.
+                        highlight(Some(point.clone()), false);
+                        show.set(Some(shown.clone()));
+                    }>
+                        <img src=format!("{url}?thumbnail") alt=title.clone() />
+                        <figcaption>{title}</figcaption>
+                    </figure>
+                }
+            }).collect_view()}
+        </div>
+    }
+    .into_any()
+}
+
+fn archive_tab(l: Lang, c: &Compensation) -> AnyView {
+    if c.documents.is_empty() {
+        return view! { <p>{tr(l, "无档案", "No documents")}</p> }.into_any();
+    }
+    view! {
+        <ul class="docs">
+            {c.documents.iter().map(|d| view! {
+                <li><a href=d.url.clone() target="_blank">{d.title.clone()}</a> " " <small>{opt(d.date)}</small></li>
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+/// 单元面板: the selected unit in tabs, with a close button.
+#[component]
+pub fn Panel(
+    lang: ReadSignal<Lang>,
+    selected: ReadSignal<Option<Selected>>,
+    close: WriteSignal<Option<Selected>>,
+    show_photo: WriteSignal<Option<ShownPhoto>>,
+) -> impl IntoView {
+    let (tab, set_tab) = signal(Tab::Unit);
+    move || {
+        selected.get().map(|s| {
+            let l = lang.get();
+            let comp = s.unit.compensation.as_ref();
+            let mut tabs =
+                vec![(Tab::Unit, tr(l, "宗地/幢/户", "Unit")), (Tab::Registration, tr(l, "登记", "Registration"))];
+            if comp.is_some() {
+                tabs.extend([
+                    (Tab::Relocation, tr(l, "征迁", "Relocation")),
+                    (Tab::Photos, tr(l, "照片", "Photos")),
+                    (Tab::Archive, tr(l, "档案", "Archive")),
+                ]);
+            }
+            let current = if tabs.iter().any(|(t, _)| *t == tab.get()) { tab.get() } else { Tab::Unit };
+            let body = match (current, comp) {
+                (Tab::Registration, _) => registration_tab(l, &s.unit),
+                (Tab::Relocation, Some(c)) => relocation_tab(l, c),
+                (Tab::Photos, Some(c)) => photos_tab(l, c, show_photo),
+                (Tab::Archive, Some(c)) => archive_tab(l, c),
+                _ => unit_tab(l, &s.unit),
+            };
+            view! {
+                <aside class="panel" data-testid="panel">
+                    <header>
+                        <h2 data-testid="unit-code">{s.code.clone()}</h2>
+                        <button class="close" on:click=move |_| close.set(None)>{tr(l, "关闭", "Close")}</button>
+                    </header>
+                    <nav class="tabs">
+                        {tabs.into_iter().map(|(t, label)| view! {
+                            <button class:active=move || t == current on:click=move |_| set_tab.set(t)>{label}</button>
+                        }).collect_view()}
+                    </nav>
+                    {body}
+                </aside>
+            }
+        })
+    }
+}
