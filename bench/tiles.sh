@@ -13,6 +13,8 @@ source "$(dirname "$0")/lib.sh"
 port=${BENCH_HTTP_PORT:-18090}
 martin_port=${BENCH_MARTIN_PORT:-18099}
 conns=16
+# The cached rows are also run with many connections, where per-request work shows.
+busy=64
 prepare_county
 command -v pgbench >/dev/null || apt_install postgresql-contrib
 tools=$HOME/.cache/onemap/tools
@@ -82,8 +84,8 @@ settle() {
 warm() { xargs -P $conns -I{} curl -s -o /dev/null --max-time 120 "$2{}" <"$1" || true; }
 
 rows=""
-measure() { # NAME GROUP URLFILE BASE
-    read -r rps p50 p99 max n non2xx errs <<<"$(run_wrk "$3" "$4" $conns)"
+measure() { # NAME GROUP URLFILE BASE [CONNECTIONS]
+    read -r rps p50 p99 max n non2xx errs <<<"$(run_wrk "$3" "$4" "${5:-$conns}")"
     echo "bench: $1 $2: $rps tiles/s p50 $p50 ms p99 $p99 ms ($n requests, $non2xx non-2xx, $errs errors)"
     rows+="| $1 | $2 | $rps | $p50 | $p99 | $n | $((non2xx + errs)) |"$'\n'
     settle
@@ -100,6 +102,8 @@ for grp in low high; do
     warm "$work/onemap-$grp" "http://127.0.0.1:$port"
     measure "onemap cached" "$grp" "$work/onemap-$grp" "http://127.0.0.1:$port"
 done
+# Many clients at once on the cached z12–z16 tiles (the hot path: no query, only the server).
+measure "onemap cached, $busy connections" high "$work/onemap-high" "http://127.0.0.1:$port" $busy
 # Largest tile per zoom: the sampled tiles and the densest ones (the three with the most
 # house units and the three with the most buildings at each zoom).
 for t in house_units buildings; do
@@ -132,6 +136,7 @@ for grp in low high; do
     settle
     measure "Martin, same zooms, cached" "$grp" "$work/martin-$grp" "http://127.0.0.1:$martin_port"
 done
+measure "Martin, same zooms, cached, $busy connections" high "$work/martin-high" "http://127.0.0.1:$martin_port" $busy
 stop "$martin_pid"
 
 # The lower bound: onemap's own tile queries in PostgreSQL, with pgbench, as many clients as
@@ -169,7 +174,7 @@ write_section bench-tiles "## Vector tiles: onemap and Martin (issue 5)
 
 \`make bench-tiles\` — $(date -u +%Y-%m-%d), commit $(git rev-parse --short HEAD), $(nproc) cores, onemap
 and Martin $("$martin" --version | awk '{print $2}') on the same 500,000-parcel county and PostgreSQL, wrk with $conns
-connections, ${seconds} s per row. Tiles: $(wc -l <"$work/onemap-low") at z8–z11 (\`low\`) and $(wc -l <"$work/onemap-high") at
+connections (and $busy for the two \"$busy connections\" rows), ${seconds} s per row. Tiles: $(wc -l <"$work/onemap-low") at z8–z11 (\`low\`) and $(wc -l <"$work/onemap-high") at
 z12–z16 (\`high\`), sampled where the parcels are. onemap: \`/tiles/$layers\` as the
 public; Martin: the composite \`/$martin_sources\` (same tables, same properties, Web
 Mercator columns for the big three; \"default zooms\": every table at every zoom, as Martin

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the web UI into frontend/dist: the Leptos app to wasm32 (release), wasm-bindgen
 # (--target web), wasm-opt -Oz (npm's binaryen: Debian's is too old for Chromium), MapLibre
-# vendored from npm. Installs what is missing: the wasm32 target, wasm-bindgen-cli (pinned to
+# vendored from npm, Swagger UI for /api/docs. Installs what is missing: the wasm32 target, wasm-bindgen-cli (pinned to
 # the crate's wasm-bindgen), the npm packages of frontend/package-lock.json.
 set -euo pipefail
 cd "$(dirname "$0")/../frontend"
@@ -19,7 +19,7 @@ if [ ! -x node_modules/.bin/wasm-opt ] || [ package-lock.json -nt node_modules/.
 fi
 
 CARGO_TARGET_DIR=$target_dir cargo build --release --locked --target wasm32-unknown-unknown
-rm -rf dist.new && mkdir -p dist.new/vendor/maplibre-gl
+rm -rf dist.new && mkdir -p dist.new/vendor/maplibre-gl dist.new/vendor/swagger-ui
 wasm-bindgen --target web --no-typescript --out-dir dist.new \
     "$target_dir/wasm32-unknown-unknown/release/onemap_frontend.wasm"
 node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
@@ -28,5 +28,8 @@ cp static/index.html static/app.css static/boot.js static/favicon.svg dist.new/
 cp node_modules/maplibre-gl/dist/maplibre-gl.mjs node_modules/maplibre-gl/dist/maplibre-gl-shared.mjs \
    node_modules/maplibre-gl/dist/maplibre-gl-worker.mjs node_modules/maplibre-gl/dist/maplibre-gl.css \
    dist.new/vendor/maplibre-gl/
+# Swagger UI for /api/docs (the server's page loads these; its start script is ours).
+cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css \
+   node_modules/swagger-ui-dist/LICENSE static/onemap-docs.js dist.new/vendor/swagger-ui/
 rm -rf dist && mv dist.new dist
 echo "onemap: UI built in frontend/dist ($(stat -c %s dist/onemap_frontend_bg.wasm) bytes of wasm)"

@@ -99,6 +99,8 @@ const MATRIX: &[(&str, &str, &[&str])] = &[
         "/ogc/tiles/{tms}/{level}/{row}/{col}",
         &["public", "admin", "officer", "appraiser", "surveyor", "clerk", "auditor"],
     ),
+    ("GET", "/api/openapi.json", &["public", "admin", "officer", "appraiser", "surveyor", "clerk", "auditor"]),
+    ("GET", "/api/docs", &["public", "admin", "officer", "appraiser", "surveyor", "clerk", "auditor"]),
     ("GET", "/api/{*rest}", &["public", "admin", "officer", "appraiser", "surveyor", "clerk", "auditor"]),
     ("POST", "/api/{*rest}", &["public", "admin", "officer", "appraiser", "surveyor", "clerk", "auditor"]),
     ("PUT", "/api/{*rest}", &["public", "admin", "officer", "appraiser", "surveyor", "clerk", "auditor"]),

@@ -2,13 +2,15 @@
 //! limit), static UI files, graceful shutdown.
 
 use axum::Router;
-use axum::http::{HeaderName, Method, Request, StatusCode};
+use axum::http::{Method, Request, StatusCode};
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
 use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
+
+mod edge;
+mod openapi;
 
 use crate::auth::Routes;
 use crate::auth::policy::Access;
@@ -48,7 +50,12 @@ fn modules() -> Modules {
     for m in [Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE] {
         core = core.route(m, "/api/{*rest}", Access::Public, api_not_found);
     }
-    Modules { core, tiles: crate::tiles::routes(), ogc: crate::ogc::routes() }
+    let (tiles, ogc) = (crate::tiles::routes(), crate::ogc::routes());
+    // The API's own description, made from the routes above (and listing itself).
+    let mut list = [core.list(), tiles.list(), ogc.list()].concat();
+    list.extend(openapi::routes(Vec::new()).list().iter().cloned());
+    let core = core.merge(openapi::routes(list));
+    Modules { core, tiles, ogc }
 }
 
 /// Every route with its access rule, for `onemap routes` and the route × role matrix.
@@ -57,9 +64,8 @@ pub fn route_list() -> Vec<RouteInfo> {
     [m.core.list(), m.tiles.list(), m.ogc.list()].concat()
 }
 
-const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// Largest request body accepted by the JSON extractor (uploads will raise it per route).
-const BODY_LIMIT: usize = 1024 * 1024;
+pub(crate) const BODY_LIMIT: usize = 1024 * 1024;
 
 /// Every route of the application with the middleware stack. Each domain module owns its
 /// routes; `tiles` and `ogc` get their caches here.
@@ -67,7 +73,7 @@ pub fn router(state: AppState, tiles: TileCache, counts: Counts) -> Router {
     // The web UI: its files, `/` its page (the UI keeps its state in the fragment, `/#unit=…`).
     // Any other path is a 404 problem body, not the UI's page.
     let static_dir = state.config.static_dir.clone();
-    let not_found = axum::handler::HandlerWithoutStateExt::into_service(no_such_path);
+    let not_found = axum::handler::HandlerWithoutStateExt::into_service(edge::no_such_path);
     let ui = if static_dir.join("index.html").exists() {
         Router::new().fallback_service(ServeDir::new(&static_dir).not_found_service(not_found))
     } else {
@@ -75,7 +81,7 @@ pub fn router(state: AppState, tiles: TileCache, counts: Counts) -> Router {
     };
     // Every domain module's routes; `auth::authenticate` decides access for each of them.
     let m = modules();
-    let tiles = TilesState { app: state.clone(), cache: tiles };
+    let tiles = TilesState::new(state.clone(), tiles);
     let ogc = OgcState { tiles: tiles.clone(), counts };
     let (routes, _) = m
         .core
@@ -88,15 +94,11 @@ pub fn router(state: AppState, tiles: TileCache, counts: Counts) -> Router {
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT));
     api.merge(ui).layer(
         ServiceBuilder::new()
-            .layer(axum::middleware::from_fn(drop_unfit_request_id))
-            .layer(SetRequestIdLayer::new(REQUEST_ID, SequentialIds))
+            .layer(axum::middleware::from_fn(edge::edge))
             .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
-                let id = req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+                let id = req.headers().get(&edge::REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
                 tracing::info_span!("request", method = %req.method(), uri = %req.uri(), request_id = %id)
             }))
-            .layer(PropagateRequestIdLayer::new(REQUEST_ID))
-            .layer(axum::middleware::from_fn(refuse_oversized))
-            .layer(axum::middleware::from_fn(problem_for_bare_errors))
             .layer(CatchPanicLayer::custom(|_| {
                 axum::response::IntoResponse::into_response(ApiError::new(
                     StatusCode::INTERNAL_SERVER_ERROR,
@@ -105,93 +107,6 @@ pub fn router(state: AppState, tiles: TileCache, counts: Counts) -> Router {
                 ))
             })),
     )
-}
-
-/// Request ids made here: a random prefix per process and a counter — unique, cheap (no
-/// random numbers per request) and sortable within a run.
-#[derive(Clone, Copy)]
-struct SequentialIds;
-
-static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-
-impl MakeRequestId for SequentialIds {
-    fn make_request_id<B>(&mut self, _: &Request<B>) -> Option<RequestId> {
-        static PREFIX: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-        let prefix = PREFIX.get_or_init(|| format!("{:08x}", rand::random::<u32>()));
-        let n = NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        axum::http::HeaderValue::try_from(format!("{prefix}-{n}")).ok().map(RequestId::new)
-    }
-}
-
-/// Longest request id taken from a client; a longer or odd one is replaced by ours.
-const MAX_CLIENT_REQUEST_ID: usize = 64;
-
-/// Keeps a client's `x-request-id` only when it is short and made of `A–Z a–z 0–9 - _ . :`
-/// (it goes into the logs and the audit log).
-async fn drop_unfit_request_id(
-    mut req: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> axum::response::Response {
-    let fit = |v: &axum::http::HeaderValue| {
-        let b = v.as_bytes();
-        !b.is_empty()
-            && b.len() <= MAX_CLIENT_REQUEST_ID
-            && b.iter().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b':'))
-    };
-    if req.headers().get(&REQUEST_ID).is_some_and(|v| !fit(v)) {
-        req.headers_mut().remove(&REQUEST_ID);
-    }
-    next.run(req).await
-}
-
-/// Refuses a body whose announced length exceeds the limit before reading it (bodies without
-/// a length are cut by the extractors at the same limit).
-async fn refuse_oversized(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
-    let announced = req
-        .headers()
-        .get(axum::http::header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
-    if announced.is_some_and(|n| n > BODY_LIMIT) {
-        return axum::response::IntoResponse::into_response(ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
-            format!("the request body is larger than {BODY_LIMIT} bytes"),
-        ));
-    }
-    next.run(req).await
-}
-
-async fn no_such_path() -> ApiError {
-    ApiError::not_found("no such path")
-}
-
-/// Gives the bare answers of the routing layer a problem body: 405 for a method a path does
-/// not have (keeping its `Allow` header), 404 from the static files.
-async fn problem_for_bare_errors(
-    req: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> axum::response::Response {
-    let method = req.method().clone();
-    let response = next.run(req).await;
-    let bare = !response.headers().contains_key(axum::http::header::CONTENT_TYPE);
-    match response.status() {
-        StatusCode::METHOD_NOT_ALLOWED if bare => {
-            let allow = response.headers().get(axum::http::header::ALLOW).cloned();
-            let allowed = allow.as_ref().and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
-            let mut problem = axum::response::IntoResponse::into_response(ApiError::new(
-                StatusCode::METHOD_NOT_ALLOWED,
-                "method_not_allowed",
-                format!("{method} is not allowed here; allowed: {allowed}"),
-            ));
-            if let Some(v) = allow {
-                problem.headers_mut().insert(axum::http::header::ALLOW, v);
-            }
-            problem
-        }
-        StatusCode::NOT_FOUND if bare => axum::response::IntoResponse::into_response(no_such_path().await),
-        _ => response,
-    }
 }
 
 async fn api_not_found() -> ApiError {

@@ -6,7 +6,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::Method;
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use onemap_api::audit::{AuditEntry, AuditPage, AuditQuery};
 use sqlx::{Acquire, PgPool};
 
 use crate::auth::Routes;
@@ -15,8 +15,8 @@ use crate::auth::policy::Access;
 use crate::base::journal::{AuditEvent, GENESIS, append, digest};
 use crate::base::{ApiError, ApiQuery, AppState};
 
-/// A stored row; also what `GET /api/audit` returns (hashes in hex, no previous hash).
-#[derive(Serialize, sqlx::FromRow)]
+/// A stored row.
+#[derive(sqlx::FromRow)]
 struct Row {
     id: i64,
     at: DateTime<Utc>,
@@ -30,17 +30,30 @@ struct Row {
     before: Option<serde_json::Value>,
     after: Option<serde_json::Value>,
     details: Option<serde_json::Value>,
-    #[serde(skip)]
     prev_hash: Vec<u8>,
-    #[serde(serialize_with = "as_hex")]
     hash: Vec<u8>,
 }
 
-fn as_hex<S: serde::Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&hex::encode(bytes))
-}
-
 impl Row {
+    /// What `GET /api/audit` returns: the hash in hex, no previous hash.
+    fn entry(self) -> AuditEntry {
+        AuditEntry {
+            hash: hex::encode(&self.hash),
+            id: self.id,
+            at: self.at,
+            actor: self.actor,
+            role: self.role,
+            action: self.action,
+            target: self.target,
+            outcome: self.outcome,
+            request_id: self.request_id,
+            client_addr: self.client_addr,
+            before: self.before,
+            after: self.after,
+            details: self.details,
+        }
+    }
+
     fn event(&self) -> AuditEvent {
         AuditEvent {
             at: self.at,
@@ -134,29 +147,25 @@ pub fn routes() -> Routes {
     Routes::new().route(Method::GET, "/api/audit", Access::Roles(AUDITORS), list)
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Filter {
-    actor: Option<String>,
-    action: Option<String>,
-    outcome: Option<String>,
-    from: Option<DateTime<Utc>>,
-    to: Option<DateTime<Utc>>,
-    /// Rows with an id below this (the `next_cursor` of the previous page).
-    cursor: Option<i64>,
-    limit: Option<i64>,
-}
-
-#[derive(Serialize)]
-struct Page {
-    entries: Vec<Row>,
-    next_cursor: Option<i64>,
-}
+/// OpenAPI of this module's routes.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list))]
+pub struct Api;
 
 /// `GET /api/audit`: newest first, filtered, keyset-paginated.
-async fn list(State(state): State<AppState>, ApiQuery(f): ApiQuery<Filter>) -> Result<Json<Page>, ApiError> {
+#[utoipa::path(get, path = "/api/audit", tag = "审计 audit", params(AuditQuery), responses((status = 200, body = AuditPage)))]
+async fn list(State(state): State<AppState>, ApiQuery(f): ApiQuery<AuditQuery>) -> Result<Json<AuditPage>, ApiError> {
+    for (name, v) in [("actor", &f.actor), ("action", &f.action), ("outcome", &f.outcome)] {
+        if v.as_ref().is_some_and(|v| v.chars().count() > 200) {
+            return Err(ApiError::new(
+                axum::http::StatusCode::BAD_REQUEST,
+                "invalid_query",
+                format!("{name} takes at most 200 characters"),
+            ));
+        }
+    }
     let limit = f.limit.unwrap_or(100).clamp(1, 1000);
-    let entries: Vec<Row> = sqlx::query_as(include_str!("list.sql"))
+    let rows: Vec<Row> = sqlx::query_as(include_str!("list.sql"))
         .bind(f.actor)
         .bind(f.action)
         .bind(f.outcome)
@@ -166,6 +175,7 @@ async fn list(State(state): State<AppState>, ApiQuery(f): ApiQuery<Filter>) -> R
         .bind(limit)
         .fetch_all(&state.pool)
         .await?;
-    let next_cursor = (entries.len() as i64 == limit).then(|| entries.last().map(|e| e.id)).flatten();
-    Ok(Json(Page { entries, next_cursor }))
+    let next_cursor = (rows.len() as i64 == limit).then(|| rows.last().map(|e| e.id)).flatten();
+    let entries = rows.into_iter().map(Row::entry).collect();
+    Ok(Json(AuditPage { entries, next_cursor }))
 }

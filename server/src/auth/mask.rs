@@ -54,17 +54,25 @@ macro_rules! personal {
         #[sqlx(transparent)]
         pub struct $name(pub String);
 
-        impl Serialize for $name {
-            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        impl $name {
+            /// The value as the current caller may see it (masked or not), counted for the
+            /// audit log: what goes into an API response.
+            pub fn shown(&self) -> String {
                 let masked: fn(Role) -> bool = $masked_for;
                 if masked(viewer_role()) {
                     count(false);
                     let f: fn(&str) -> String = $mask;
-                    s.serialize_str(&f(&self.0))
+                    f(&self.0)
                 } else {
                     count(true);
-                    s.serialize_str(&self.0)
+                    self.0.clone()
                 }
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(&self.shown())
             }
         }
     };
@@ -89,15 +97,32 @@ pub struct Amount {
     pub yuan: f64,
 }
 
-impl Serialize for Amount {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+impl Amount {
+    /// The amount if the current caller may see it: what goes into an API response.
+    pub fn shown(&self) -> Option<f64> {
         let visible = with_context(|c| match c.principal.role {
             Role::Public => false,
             Role::Appraiser => c.principal.can_see_project(self.project_id),
             _ => true,
         })
         .unwrap_or(false);
-        if visible { s.serialize_f64(self.yuan) } else { s.serialize_none() }
+        visible.then_some(self.yuan)
+    }
+}
+
+/// An amount that is not a compensation (a mortgage's secured amount): shown to every role
+/// but the public, which sees no amounts.
+pub fn non_public_amount(yuan: Option<f64>) -> Option<f64> {
+    let public = with_context(|c| c.principal.role == Role::Public).unwrap_or(true);
+    if public { None } else { yuan }
+}
+
+impl Serialize for Amount {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.shown() {
+            Some(yuan) => s.serialize_f64(yuan),
+            None => s.serialize_none(),
+        }
     }
 }
 

@@ -168,7 +168,7 @@ async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<(Principal, Op
         let role = Role::parse(&s.role).unwrap_or(Role::Public);
         let projects = scope(role, s.firm_projects, s.granted, &[]);
         let principal = Principal {
-            actor: format!("user:{}", s.username),
+            actor: format!("user:{}", s.username).into(),
             role,
             user_id: Some(s.user_id),
             session_id: Some(s.id),
@@ -192,7 +192,7 @@ async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<(Principal, Op
         let role = Role::parse(&k.role).unwrap_or(Role::Public);
         let projects = project_scope(&state.pool, role, k.appraisal_firm_id, None, &k.project_ids).await?;
         let principal = Principal {
-            actor: format!("apikey:{}", k.name),
+            actor: format!("apikey:{}", k.name).into(),
             role,
             user_id: None,
             session_id: None,

@@ -14,9 +14,10 @@ use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use chrono::{DateTime, Utc};
+use chrono::Utc;
+use onemap_api::Problem;
+use onemap_api::auth::{DemoUser, DemoUsers, LoginRequest, LoginResponse, Me};
 use rand::RngCore;
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::base::{ApiError, ApiJson, AppState, AuditEvent};
@@ -65,6 +66,10 @@ impl From<AuthError> for ApiError {
 }
 
 pub const SESSION_COOKIE: &str = "onemap_session";
+/// Longest username a login takes (longer ones are refused before any lookup).
+pub const MAX_USERNAME: usize = 64;
+/// Longest password a login takes, in bytes (argon2 would hash any length).
+pub const MAX_PASSWORD: usize = 1024;
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
 /// A fresh random secret (256 bits), hex encoded, with a prefix telling what it is.
@@ -88,16 +93,13 @@ pub fn routes() -> Routes {
         .route(Method::GET, "/api/auth/demo-users", Access::Public, demo_users)
 }
 
-/// 演示账号 on the login page.
-#[derive(Serialize)]
-struct DemoUsers {
-    /// The demo password, when any demo user still has it.
-    password: Option<&'static str>,
-    users: Vec<DemoUser>,
-}
+/// OpenAPI of this module's routes.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(login, logout, me, demo_users))]
+pub struct Api;
 
-#[derive(Serialize, sqlx::FromRow)]
-struct DemoUser {
+#[derive(sqlx::FromRow)]
+struct DemoUserRow {
     username: String,
     display_name: String,
     role: String,
@@ -105,38 +107,20 @@ struct DemoUser {
 
 /// `GET /api/auth/demo-users`: in demo mode (the demo county loaded) the demo users whose
 /// password is still the demo one, for the login page; an empty list otherwise.
+#[utoipa::path(get, path = "/api/auth/demo-users", tag = "登录 auth", responses((status = 200, body = DemoUsers)))]
 async fn demo_users(State(state): State<AppState>) -> Result<Json<DemoUsers>, ApiError> {
     let names: Vec<&str> = admin::DEMO_USERS.iter().map(|(u, _, _)| *u).collect();
-    let users: Vec<DemoUser> =
+    let rows: Vec<DemoUserRow> =
         sqlx::query_as(include_str!("sql/demo_users.sql")).bind(&names).fetch_all(&state.pool).await?;
-    let password = (!users.is_empty()).then_some(admin::DEMO_PASSWORD);
+    let users: Vec<DemoUser> = rows
+        .into_iter()
+        .filter_map(|r| {
+            let role = Role::parse(&r.role)?;
+            Some(DemoUser { username: r.username, display_name: r.display_name, role })
+        })
+        .collect();
+    let password = (!users.is_empty()).then(|| admin::DEMO_PASSWORD.to_owned());
     Ok(Json(DemoUsers { password, users }))
-}
-
-#[derive(Deserialize)]
-struct LoginRequest {
-    username: String,
-    password: String,
-}
-
-#[derive(Serialize)]
-struct LoginResponse {
-    token: String,
-    csrf_token: String,
-    expires_at: DateTime<Utc>,
-    user: Me,
-}
-
-#[derive(Serialize)]
-pub struct Me {
-    actor: String,
-    username: Option<String>,
-    display_name: Option<String>,
-    role: Role,
-    appraisal_firm_id: Option<i64>,
-    /// None: every project.
-    projects: Option<Vec<i64>>,
-    csrf_token: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -150,40 +134,79 @@ struct LoginRow {
 
 /// `POST /api/auth/login`. Known and unknown usernames take the same path: the password is
 /// always verified against a hash (a dummy one for unknown names).
+#[utoipa::path(post, path = "/api/auth/login", tag = "登录 auth", request_body = LoginRequest,
+    responses((status = 200, description = "a session; also sets the HTTP-only session cookie", body = LoginResponse),
+        (status = 401, description = "wrong username or password, or the account is locked or disabled", body = Problem, content_type = "application/problem+json")))]
 async fn login(
     State(state): State<AppState>,
     Extension(client): Extension<ClientAddr>,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
-    let row: Option<LoginRow> =
-        sqlx::query_as(include_str!("sql/login_user.sql")).bind(&req.username).fetch_optional(&state.pool).await?;
+    if req.username.chars().count() > MAX_USERNAME || req.password.len() > MAX_PASSWORD || req.username.is_empty() {
+        let shown: String = req.username.chars().take(MAX_USERNAME).collect();
+        let event = AuditEvent::new(&format!("user:{shown}"), "public", "login", &shown, "failure")
+            .client(&client.0)
+            .details(serde_json::json!({ "reason": "invalid_input" }));
+        crate::base::journal::append_now(&state.pool, &[event]).await?;
+        return Err(ApiError::new(
+            axum::http::StatusCode::BAD_REQUEST,
+            "invalid_input",
+            format!("a username has 1 to {MAX_USERNAME} characters, a password at most {MAX_PASSWORD} bytes"),
+        ));
+    }
+    let row: Option<LoginRow> = sqlx::query_as(include_str!("sql/login_attempt.sql"))
+        .bind(&req.username)
+        .bind(state.config.lockout_failures)
+        .bind(state.config.lockout_minutes)
+        .fetch_optional(&state.pool)
+        .await?;
+    // The password is verified in every case, against a dummy hash for unknown names, so that
+    // the answer takes as long whoever asks.
     let stored = row.as_ref().map(|r| r.password_hash.clone()).unwrap_or_else(|| password::dummy_hash().to_owned());
     let pw = req.password.clone();
     let matches = tokio::task::spawn_blocking(move || password::verify(&pw, &stored)).await.unwrap_or(false);
-    let accepted = matches && row.as_ref().is_some_and(|r| !r.disabled && !r.locked);
     let actor = format!("user:{}", req.username);
-    let Some(user) = row.filter(|_| accepted) else {
-        sqlx::query(include_str!("sql/login_failed.sql"))
-            .bind(&req.username)
-            .bind(state.config.lockout_failures)
-            .bind(state.config.lockout_minutes)
-            .execute(&state.pool)
-            .await?;
-        let event = AuditEvent::new(&actor, "public", "login", &req.username, "failure").client(&client.0);
-        crate::base::journal::append_now(&state.pool, &[event]).await?;
-        return Err(AuthError::InvalidCredentials.into());
+    let refusal = match &row {
+        None => Some("unknown_user"),
+        Some(r) if r.disabled => Some("disabled"),
+        Some(r) if r.locked => Some("locked"),
+        Some(_) if !matches => Some("wrong_password"),
+        Some(_) => None,
     };
     let token = new_secret("om");
     let csrf = new_secret("csrf");
     let expires_at = Utc::now() + chrono::Duration::minutes(i64::from(state.config.session_minutes));
-    let (role, firm, session_id): (String, Option<i64>, i64) = sqlx::query_as(include_str!("sql/login_succeeded.sql"))
-        .bind(user.id)
-        .bind(secret_hash(&token))
-        .bind(&csrf)
-        .bind(&client.0)
-        .bind(expires_at)
-        .fetch_one(&state.pool)
-        .await?;
+    let session: Option<(String, Option<i64>, i64)> = match (&row, refusal) {
+        (Some(user), None) => {
+            sqlx::query_as(include_str!("sql/login_succeeded.sql"))
+                .bind(user.id)
+                .bind(secret_hash(&token))
+                .bind(&csrf)
+                .bind(&client.0)
+                .bind(expires_at)
+                .fetch_optional(&state.pool)
+                .await?
+        }
+        _ => None,
+    };
+    let user_id = row.as_ref().map(|r| r.id);
+    let (Some(user), Some((role, firm, session_id))) = (row, session) else {
+        // Only the audit log learns why (the caller gets the same answer in every case).
+        let reason = refusal.unwrap_or("locked");
+        if let (Some(id), "wrong_password") = (user_id, reason) {
+            sqlx::query(include_str!("sql/login_failed.sql"))
+                .bind(id)
+                .bind(state.config.lockout_failures)
+                .bind(state.config.lockout_minutes)
+                .execute(&state.pool)
+                .await?;
+        }
+        let event = AuditEvent::new(&actor, "public", "login", &req.username, "failure")
+            .client(&client.0)
+            .details(serde_json::json!({ "reason": reason }));
+        crate::base::journal::append_now(&state.pool, &[event]).await?;
+        return Err(AuthError::InvalidCredentials.into());
+    };
     let projects =
         middleware::project_scope(&state.pool, Role::parse(&role).unwrap_or(Role::Public), firm, Some(user.id), &[])
             .await?;
@@ -212,6 +235,7 @@ async fn login(
 }
 
 /// `POST /api/auth/logout`: revokes the session and clears the cookie.
+#[utoipa::path(post, path = "/api/auth/logout", tag = "登录 auth", responses((status = 204, description = "logged out")))]
 async fn logout(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
@@ -228,6 +252,7 @@ async fn logout(
 }
 
 /// `GET /api/auth/me`: the caller as the server sees them (anonymous callers too).
+#[utoipa::path(get, path = "/api/auth/me", tag = "登录 auth", responses((status = 200, body = Me)))]
 async fn me(State(state): State<AppState>, Extension(p): Extension<Principal>) -> Result<Json<Me>, ApiError> {
     let (username, display_name, csrf): (Option<String>, Option<String>, Option<String>) = match (p.user_id, p.session_id) {
         (Some(uid), sid) => sqlx::query_as(
@@ -240,7 +265,7 @@ async fn me(State(state): State<AppState>, Extension(p): Extension<Principal>) -
         _ => (None, None, None),
     };
     Ok(Json(Me {
-        actor: p.actor.clone(),
+        actor: p.actor.to_string(),
         username,
         display_name,
         role: p.role,

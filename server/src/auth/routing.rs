@@ -3,11 +3,15 @@
 //! is enforced by a layer on that one route (after `authenticate` has established the caller)
 //! and listed by `onemap routes`.
 
+use std::convert::Infallible;
+use std::future::Ready;
+use std::task::{Context, Poll};
+
 use axum::Router;
 use axum::extract::Request;
 use axum::http::Method;
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use futures_util::future::Either;
 
 use super::policy::{Access, decide};
 use super::{AuthError, Principal};
@@ -45,8 +49,7 @@ impl<S: Clone + Send + Sync + 'static> Routes<S> {
         T: 'static,
     {
         let filter = axum::routing::MethodFilter::try_from(method.clone()).expect("a standard method");
-        let endpoint = axum::routing::on(filter, handler)
-            .route_layer(axum::middleware::from_fn(move |req: Request, next: Next| authorize(access, req, next)));
+        let endpoint = axum::routing::on(filter, handler).route_layer(Authorize(access));
         self.router = self.router.route(path, endpoint);
         self.list.push(RouteInfo { method, path, access });
         self
@@ -76,21 +79,54 @@ impl<S: Clone + Send + Sync + 'static> Routes<S> {
 #[derive(Debug, Clone)]
 pub struct Refused(pub String);
 
-async fn authorize(access: Access, req: Request, next: Next) -> Response {
-    // `authenticate` runs first on every routed request and always leaves a principal.
-    let decision = match req.extensions().get::<Principal>() {
-        Some(p) => decide(access, p),
-        None => Err(AuthError::Unauthenticated),
-    };
-    match decision {
-        Ok(()) => next.run(req).await,
-        Err(e) => {
-            let refused = matches!(e, AuthError::Forbidden(_)).then(|| Refused(e.to_string()));
-            let mut response = ApiError::from(e).into_response();
-            if let Some(r) = refused {
-                response.extensions_mut().insert(r);
-            }
-            response
+/// The layer that applies a route's rule: refuses before the handler, or calls it directly
+/// (no clone of the handler per request, unlike a `from_fn` middleware).
+#[derive(Debug, Clone, Copy)]
+struct Authorize(Access);
+
+impl<S> tower::Layer<S> for Authorize {
+    type Service = Authorized<S>;
+    fn layer(&self, inner: S) -> Authorized<S> {
+        Authorized { inner, access: self.0 }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Authorized<S> {
+    inner: S,
+    access: Access,
+}
+
+impl<S> tower::Service<Request> for Authorized<S>
+where
+    S: tower::Service<Request, Response = Response, Error = Infallible>,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Either<Ready<Result<Response, Infallible>>, S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: Request) -> Self::Future {
+        // `authenticate` runs first on every routed request and always leaves a principal.
+        let decision = match req.extensions().get::<Principal>() {
+            Some(p) => decide(self.access, p),
+            None => Err(AuthError::Unauthenticated),
+        };
+        match decision {
+            Ok(()) => Either::Right(self.inner.call(req)),
+            Err(e) => Either::Left(std::future::ready(Ok(refusal(e)))),
         }
     }
+}
+
+fn refusal(e: AuthError) -> Response {
+    let refused = matches!(e, AuthError::Forbidden(_)).then(|| Refused(e.to_string()));
+    let mut response = ApiError::from(e).into_response();
+    if let Some(r) = refused {
+        response.extensions_mut().insert(r);
+    }
+    response
 }

@@ -2,48 +2,12 @@
 //! authentication, its [`Role`], and the per-request context that masking and the audit log
 //! read (a task-local set around each handler by `auth::authenticate`).
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::sync::atomic::AtomicUsize;
 
-use serde::{Deserialize, Serialize};
-
-/// 角色: what a caller is allowed to do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// 系统管理员: users, API keys
-    Admin,
-    /// 征收中心 / 征迁公司: projects, units, agreements, payments, archives
-    Officer,
-    /// 评估公司: only the projects their firm is appointed to
-    Appraiser,
-    /// 测绘 / 权籍调查: geometries and unit codes
-    Surveyor,
-    /// 登记中心: registration records and certificates
-    Clerk,
-    /// 审计 / 监督: reads everything, the audit log
-    Auditor,
-    /// 公众 / 窗口: anonymous, masked
-    Public,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Admin => "admin",
-            Self::Officer => "officer",
-            Self::Appraiser => "appraiser",
-            Self::Surveyor => "surveyor",
-            Self::Clerk => "clerk",
-            Self::Auditor => "auditor",
-            Self::Public => "public",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        <Self as clap::ValueEnum>::from_str(s, true).ok()
-    }
-}
+/// 角色: the roles of domain.md §6, shared with the web UI through `onemap-api`.
+pub use onemap_api::Role;
 
 /// Roles that work with relocation data (征迁业务): projects, compensation units, their photos
 /// and amounts, each within the caller's project scope.
@@ -52,8 +16,9 @@ pub const RELOCATION_READERS: &[Role] = &[Role::Admin, Role::Officer, Role::Appr
 /// The caller of a request, as established by `auth::authenticate`.
 #[derive(Debug, Clone)]
 pub struct Principal {
-    /// `user:<name>`, `apikey:<name>` or `anonymous`
-    pub actor: String,
+    /// `user:<name>`, `apikey:<name>` or `anonymous` (borrowed: no allocation per anonymous
+    /// request)
+    pub actor: Cow<'static, str>,
     pub role: Role,
     pub user_id: Option<i64>,
     pub session_id: Option<i64>,
@@ -67,7 +32,7 @@ pub struct Principal {
 impl Principal {
     pub fn anonymous() -> Self {
         Self {
-            actor: "anonymous".into(),
+            actor: Cow::Borrowed("anonymous"),
             role: Role::Public,
             user_id: None,
             session_id: None,

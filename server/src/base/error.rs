@@ -61,14 +61,21 @@ impl IntoResponse for ApiError {
 }
 
 impl From<sqlx::Error> for ApiError {
+    /// The database's own words go to the log, never to the client.
     fn from(e: sqlx::Error) -> Self {
         match e {
-            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => Self::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "database_unavailable",
-                format!("the database is not reachable: {e}"),
-            ),
-            other => Self::new(StatusCode::INTERNAL_SERVER_ERROR, "database_error", other.to_string()),
+            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
+                tracing::warn!(error = %e, "database unavailable");
+                Self::new(StatusCode::SERVICE_UNAVAILABLE, "database_unavailable", "the database is not reachable")
+            }
+            other => {
+                tracing::error!(error = %other, "database error");
+                Self::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "database_error",
+                    "the database could not answer this request; it has been logged",
+                )
+            }
         }
     }
 }
@@ -84,18 +91,50 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
-        use axum::extract::rejection::JsonRejection;
-        match Json::<T>::from_request(req, state).await {
-            Ok(Json(v)) => Ok(Self(v)),
-            Err(JsonRejection::MissingJsonContentType(e)) => {
-                Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", e.body_text()))
-            }
-            Err(JsonRejection::BytesRejection(e)) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                Err(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "the request body is too large"))
-            }
-            Err(e) => Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_json", e.body_text())),
+        let json = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|m| {
+                let m = m.trim();
+                m.eq_ignore_ascii_case("application/json") || m.ends_with("+json")
+            });
+        if !json {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "expected a request with `Content-Type: application/json`",
+            ));
         }
+        let body = axum::body::Bytes::from_request(req, state).await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "the request body is too large")
+            } else {
+                ApiError::new(StatusCode::BAD_REQUEST, "invalid_body", e.body_text())
+            }
+        })?;
+        // A NUL character (escaped as \u0000; a raw one is not JSON) can be stored nowhere.
+        if has_nul_escape(&body) {
+            return Err(nul_refused());
+        }
+        serde_json::from_slice(&body)
+            .map(Self)
+            .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_json", format!("invalid JSON body: {e}")))
     }
+}
+
+/// Whether JSON text has the escape `\\u0000` (an odd run of backslashes before `u0000`; an
+/// even run is an escaped backslash followed by the letters).
+fn has_nul_escape(body: &[u8]) -> bool {
+    body.windows(5)
+        .enumerate()
+        .any(|(i, w)| w == b"u0000" && body[..i].iter().rev().take_while(|&&b| b == b'\\').count() % 2 == 1)
+}
+
+/// The answer to text with a NUL character in it.
+pub fn nul_refused() -> ApiError {
+    ApiError::new(StatusCode::BAD_REQUEST, "invalid_text", "text may not contain NUL characters (%00, \\u0000)")
 }
 
 /// `Query` whose rejections are problem bodies naming the bad parameter.
@@ -113,5 +152,16 @@ where
             .await
             .map(|q| Self(q.0))
             .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", e.body_text()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn nul_escapes_are_found_and_escaped_backslashes_are_not() {
+        assert!(super::has_nul_escape(br#"{"username":"a\u0000b"}"#));
+        assert!(super::has_nul_escape(br#"["\\\u0000"]"#));
+        assert!(!super::has_nul_escape(br#"{"note":"C:\\u0000 is a path"}"#));
+        assert!(!super::has_nul_escape(br#"{"a":"u0000"}"#));
     }
 }

@@ -17,12 +17,29 @@ pub use journal::{AuditEvent, AuditLog};
 
 use crate::config::Config;
 
-/// State every handler can reach. A domain module that needs more (a cache) keeps it in a
-/// state of its own that wraps this one.
+/// State every handler can reach (one pointer: handlers and middleware clone it per request).
+/// A domain module that needs more (a cache) keeps it in a state of its own that wraps this
+/// one.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+/// What [`AppState`] points to.
+pub struct Shared {
     pub pool: PgPool,
     pub config: Arc<Config>,
     pub started: Instant,
     pub audit: AuditLog,
+}
+
+impl AppState {
+    pub fn new(pool: PgPool, config: Config, audit: AuditLog) -> Self {
+        Self(Arc::new(Shared { pool, config: Arc::new(config), started: Instant::now(), audit }))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
 }

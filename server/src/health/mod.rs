@@ -3,7 +3,8 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::{Method, StatusCode};
-use serde::Serialize;
+use onemap_api::Problem;
+use onemap_api::health::{Health, Stats, Version};
 
 use crate::auth::Routes;
 use crate::auth::policy::Access;
@@ -17,17 +18,14 @@ pub fn routes() -> Routes {
         .route(Method::GET, "/api/stats", Access::Public, stats)
 }
 
-#[derive(Serialize)]
-struct Health {
-    status: &'static str,
-    database: &'static str,
-    postgres_version: String,
-    postgis_version: String,
-    schema_version: Option<i64>,
-    uptime_seconds: u64,
-}
+/// OpenAPI of this module's routes.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(health, version, stats))]
+pub struct Api;
 
 /// Database reachable, PostGIS version, schema version.
+#[utoipa::path(get, path = "/health", tag = "运行状态 health",
+    responses((status = 200, body = Health), (status = 503, description = "database unreachable", body = Problem, content_type = "application/problem+json")))]
 async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
     let unavailable = |e: sqlx::Error| {
         ApiError::new(
@@ -40,8 +38,8 @@ async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiError>
         sqlx::query_as(include_str!("versions.sql")).fetch_one(&state.pool).await.map_err(unavailable)?;
     let schema_version = crate::db::schema_version(&state.pool).await.map_err(unavailable)?;
     Ok(Json(Health {
-        status: "ok",
-        database: "reachable",
+        status: "ok".into(),
+        database: "reachable".into(),
         postgres_version,
         postgis_version,
         schema_version,
@@ -49,45 +47,21 @@ async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiError>
     }))
 }
 
-#[derive(Serialize)]
-struct Version {
-    name: &'static str,
-    version: &'static str,
-    git_commit: Option<&'static str>,
-    schema_version: Option<i64>,
-}
-
 /// Build facts; `schema_version` is the newest migration this binary carries.
+#[utoipa::path(get, path = "/api/version", tag = "运行状态 health", responses((status = 200, body = Version)))]
 async fn version() -> Json<Version> {
     Json(Version {
-        name: "onemap",
-        version: env!("CARGO_PKG_VERSION"),
-        git_commit: option_env!("ONEMAP_GIT_COMMIT"),
+        name: "onemap".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        git_commit: option_env!("ONEMAP_GIT_COMMIT").map(str::to_owned),
         schema_version: crate::db::MIGRATOR.iter().map(|m| m.version).max(),
     })
 }
 
 /// Entity counts of the loaded data.
-#[derive(Serialize, sqlx::FromRow)]
-pub struct Stats {
-    pub admin_areas: i64,
-    pub cadastral_districts: i64,
-    pub cadastral_subdistricts: i64,
-    pub roads: i64,
-    pub parcels: i64,
-    pub buildings: i64,
-    pub house_units: i64,
-    pub right_holders: i64,
-    pub rights: i64,
-    pub certificates: i64,
-    pub projects: i64,
-    pub appraisal_firms: i64,
-    pub compensation_units: i64,
-    pub payments: i64,
-    pub photos: i64,
-    pub archive_documents: i64,
-}
-
+#[utoipa::path(get, path = "/api/stats", tag = "运行状态 health", responses((status = 200, body = Stats)))]
 async fn stats(State(state): State<AppState>) -> Result<Json<Stats>, ApiError> {
-    Ok(Json(sqlx::query_as(include_str!("stats.sql")).fetch_one(&state.pool).await?))
+    let sqlx::types::Json(stats): sqlx::types::Json<Stats> =
+        sqlx::query_scalar(include_str!("stats.sql")).fetch_one(&state.pool).await?;
+    Ok(Json(stats))
 }

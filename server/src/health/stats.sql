@@ -1,3 +1,5 @@
+-- Entity counts, as one JSON object (read into onemap_api::health::Stats).
+SELECT to_jsonb(s) FROM (
 SELECT
     (SELECT count(*) FROM admin_areas)            AS admin_areas,
     (SELECT count(*) FROM cadastral_districts)    AS cadastral_districts,
@@ -15,3 +17,4 @@ SELECT
     (SELECT count(*) FROM payments)               AS payments,
     (SELECT count(*) FROM photos)                 AS photos,
     (SELECT count(*) FROM archive_documents)      AS archive_documents
+) s

@@ -5,7 +5,13 @@
 use axum::extract::State;
 use axum::http::{Method, StatusCode};
 use axum::{Extension, Json};
-use serde::{Deserialize, Serialize};
+use onemap_api::Problem;
+use onemap_api::identify::{
+    Identified, IdentifiedBuilding, IdentifiedCompensationUnit, IdentifiedHouseUnit, IdentifiedParcel,
+    IdentifiedProject, IdentifyQuery,
+};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::auth::Principal;
@@ -18,27 +24,10 @@ pub fn routes() -> Routes {
     Routes::new().route(Method::GET, "/api/identify", Access::Public, identify)
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Click {
-    lon: f64,
-    lat: f64,
-    /// Map zoom (Web Mercator levels); the tolerance is about 5 screen pixels [default: 18]
-    zoom: Option<f64>,
-}
-
-#[derive(Serialize)]
-struct Identified {
-    lon: f64,
-    lat: f64,
-    zoom: f64,
-    tolerance_m: f64,
-    parcel: Value,
-    building: Value,
-    house_units: Value,
-    compensation_units: Value,
-    project: Value,
-}
+/// OpenAPI of this module's routes.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(identify))]
+pub struct Api;
 
 /// Metres covered by `pixels` screen pixels at `zoom` and latitude `lat` (256-pixel tiles).
 pub fn tolerance_m(zoom: f64, lat: f64, pixels: f64) -> f64 {
@@ -46,18 +35,56 @@ pub fn tolerance_m(zoom: f64, lat: f64, pixels: f64) -> f64 {
     (metres_per_pixel * pixels).clamp(0.5, 250.0)
 }
 
-/// Adds `url` (the `/api/units` record) to an object with a code field.
-fn link(mut v: Value, field: &str) -> Value {
-    if let Some(code) = v.get(field).and_then(Value::as_str).map(str::to_owned) {
-        v["url"] = Value::String(format!("/api/units/{}", code.trim()));
-    }
-    v
+/// The `/api/units` record of a code.
+fn url(code: &str) -> String {
+    format!("/api/units/{}", code.trim())
 }
 
+/// JSON built by identify.sql into its type; a mismatch is a bug between the two.
+fn decode<T: DeserializeOwned>(v: Value) -> Result<T, ApiError> {
+    serde_json::from_value(v).map_err(|e| ApiError::internal(format!("identify.sql row does not match its type: {e}")))
+}
+
+#[derive(Deserialize)]
+struct ParcelRow {
+    address: String,
+    unit_code: String,
+    parcel_code: String,
+}
+
+#[derive(Deserialize)]
+struct BuildingRow {
+    floors: i16,
+    building_no: String,
+    planned_use: String,
+}
+
+#[derive(Deserialize)]
+struct HouseUnitRow {
+    floor: i16,
+    unit_code: String,
+    room_label: Option<String>,
+    floor_area_m2: f64,
+}
+
+#[derive(Deserialize)]
+struct CompensationUnitRow {
+    code: String,
+    status: String,
+    unit_code: Option<String>,
+    project_code: String,
+}
+
+/// Everything under a click on the map: the nearest parcel and building, the building's house
+/// units by floor, and the compensation units and the project there (for roles that see
+/// relocation data, within their projects); each with the URL of its `/api/units` record.
+#[utoipa::path(get, path = "/api/identify", tag = "识别 identify", params(IdentifyQuery),
+    responses((status = 200, body = Identified),
+        (status = 400, description = "point or zoom out of range", body = Problem, content_type = "application/problem+json")))]
 async fn identify(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
-    ApiQuery(c): ApiQuery<Click>,
+    ApiQuery(c): ApiQuery<IdentifyQuery>,
 ) -> Result<Json<Identified>, ApiError> {
     let zoom = c.zoom.unwrap_or(18.0);
     if !(-180.0..=180.0).contains(&c.lon) || !(-90.0..=90.0).contains(&c.lat) || !(0.0..=24.0).contains(&zoom) {
@@ -83,19 +110,49 @@ async fn identify(
         .bind(scope)
         .fetch_one(&state.pool)
         .await?;
-    let list = |v: Value, field: &str| {
-        Value::Array(v.as_array().cloned().unwrap_or_default().into_iter().map(|x| link(x, field)).collect())
-    };
+    let parcel = parcel.map(decode::<ParcelRow>).transpose()?.map(|r| IdentifiedParcel {
+        url: url(&r.parcel_code),
+        address: r.address,
+        unit_code: r.unit_code,
+        parcel_code: r.parcel_code,
+    });
+    let building = building.map(decode::<BuildingRow>).transpose()?.map(|r| IdentifiedBuilding {
+        url: url(&r.building_no),
+        floors: r.floors,
+        building_no: r.building_no,
+        planned_use: r.planned_use,
+    });
+    let house_units = decode::<Vec<HouseUnitRow>>(house_units)?
+        .into_iter()
+        .map(|r| IdentifiedHouseUnit {
+            url: url(&r.unit_code),
+            floor: r.floor,
+            unit_code: r.unit_code,
+            room_label: r.room_label,
+            floor_area_m2: r.floor_area_m2,
+        })
+        .collect();
+    let compensation_units = decode::<Vec<CompensationUnitRow>>(compensation_units)?
+        .into_iter()
+        .map(|r| IdentifiedCompensationUnit {
+            url: r.unit_code.as_deref().map(url),
+            code: r.code,
+            status: r.status,
+            unit_code: r.unit_code,
+            project_code: r.project_code,
+        })
+        .collect();
+    let project: Option<IdentifiedProject> = project.map(decode).transpose()?;
     Ok(Json(Identified {
         lon: c.lon,
         lat: c.lat,
         zoom,
         tolerance_m: (tol * 100.0).round() / 100.0,
-        parcel: parcel.map(|v| link(v, "parcel_code")).unwrap_or_default(),
-        building: building.map(|v| link(v, "building_no")).unwrap_or_default(),
-        house_units: list(house_units, "unit_code"),
-        compensation_units: list(compensation_units, "unit_code"),
-        project: project.unwrap_or_default(),
+        parcel,
+        building,
+        house_units,
+        compensation_units,
+        project,
     }))
 }
 

@@ -168,7 +168,7 @@ pub async fn items(
     }
 
     let key = super::counts::key(c.id, if c.relocation { &scope.0 } else { &None }, &pairs);
-    let generation = state.tiles.cache.generation();
+    let generation = state.tiles.cache().generation();
     let counted = async {
         if let Some(n) = state.counts.get(&key, generation) {
             return Ok(n);

@@ -39,7 +39,7 @@ pub struct OgcState {
 impl std::ops::Deref for OgcState {
     type Target = AppState;
     fn deref(&self) -> &AppState {
-        &self.tiles.app
+        self.tiles.app()
     }
 }
 

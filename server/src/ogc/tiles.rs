@@ -204,7 +204,10 @@ async fn serve(
         .into());
     }
     match t {
-        TileMatrixSet::WebMercatorQuad => mvt::respond(&state.tiles, p, headers, layers, level, col, row).await,
+        TileMatrixSet::WebMercatorQuad => {
+            let if_none_match = headers.get(axum::http::header::IF_NONE_MATCH);
+            mvt::respond(&state.tiles, p, if_none_match, layers, level, col, row).await
+        }
         TileMatrixSet::Cgcs2000Quad => {
             let bounds = TileMatrixSet::geographic_bounds(level, row, col);
             mvt::respond_geographic(state, p, headers, &layers, level, bounds).await

@@ -2,10 +2,13 @@
 //! scope from `auth`, personal data and amounts masked by `auth::mask`).
 
 use axum::extract::{Path, State};
-use axum::http::Method;
+use axum::http::{Method, StatusCode};
 use axum::{Extension, Json};
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
+use onemap_api::Problem;
+use onemap_api::relocation::{
+    Project, ProjectCounts, ProjectDetail, ProjectUnit, ProjectUnitPage, ProjectUnitsQuery, STATUSES, StageEvent,
+};
 
 use crate::auth::Routes;
 use crate::auth::mask::{Amount, BankAccount, IdNumber, PersonName, Phone};
@@ -20,6 +23,11 @@ pub fn routes() -> Routes {
         .route(Method::GET, "/api/projects/{code}", Access::Roles(RELOCATION_READERS), detail)
         .route(Method::GET, "/api/projects/{code}/units", Access::Roles(RELOCATION_READERS), units)
 }
+
+/// OpenAPI of this module's routes.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list, detail, units))]
+pub struct Api;
 
 #[derive(sqlx::FromRow)]
 struct ProjectRow {
@@ -46,70 +54,36 @@ struct ProjectRow {
     firm: Option<String>,
 }
 
-/// 征收项目 with its progress.
-#[derive(Serialize)]
-struct Project {
-    id: i64,
-    code: String,
-    name: String,
-    stage: String,
-    implementing_agency: String,
-    appraisal_firm: Option<String>,
-    approved_on: Option<NaiveDate>,
-    decision_no: Option<String>,
-    decision_announced_on: Option<NaiveDate>,
-    signing_starts_on: Option<NaiveDate>,
-    signing_ends_on: Option<NaiveDate>,
-    /// [west, south, east, north] in EPSG:4490
-    bbox: Vec<f64>,
-    counts: Counts,
-    budget: Amount,
-    /// Sum of agreed totals (signed, paid, demolished) and of payments.
-    agreed_total: Amount,
-    paid_total: Amount,
-}
-
-#[derive(Serialize)]
-struct Counts {
-    units: i64,
-    surveyed: i64,
-    appraised: i64,
-    signed: i64,
-    paid: i64,
-    demolished: i64,
-    /// Share of units with an agreement (signed, paid or demolished), percent.
-    signed_percent: f64,
-}
-
-impl From<ProjectRow> for Project {
-    fn from(r: ProjectRow) -> Self {
-        let with_agreement = r.signed + r.paid + r.demolished;
-        let amount = |yuan| Amount { project_id: r.id, yuan };
-        Self {
-            id: r.id,
-            budget: amount(r.budget),
-            agreed_total: amount(r.agreed_total),
-            paid_total: amount(r.paid_total),
-            code: r.code,
-            name: r.name,
-            stage: r.stage,
-            implementing_agency: r.implementing_agency,
-            appraisal_firm: r.firm,
-            approved_on: r.approved_on,
-            decision_no: r.decision_no,
-            decision_announced_on: r.decision_announced_on,
-            signing_starts_on: r.signing_starts_on,
-            signing_ends_on: r.signing_ends_on,
-            bbox: r.bbox,
-            counts: Counts {
-                units: r.units,
-                surveyed: r.surveyed,
-                appraised: r.appraised,
-                signed: r.signed,
-                paid: r.paid,
-                demolished: r.demolished,
-                signed_percent: if r.units > 0 {
-                    (with_agreement as f64 * 1000.0 / r.units as f64).round() / 10.0
+impl ProjectRow {
+    /// The project as the caller may see it (amounts only for those who may see the project's).
+    fn shown(self) -> Project {
+        let with_agreement = self.signed + self.paid + self.demolished;
+        let amount = |yuan| Amount { project_id: self.id, yuan }.shown();
+        Project {
+            id: self.id,
+            budget: amount(self.budget),
+            agreed_total: amount(self.agreed_total),
+            paid_total: amount(self.paid_total),
+            code: self.code,
+            name: self.name,
+            stage: self.stage,
+            implementing_agency: self.implementing_agency,
+            appraisal_firm: self.firm,
+            approved_on: self.approved_on,
+            decision_no: self.decision_no,
+            decision_announced_on: self.decision_announced_on,
+            signing_starts_on: self.signing_starts_on,
+            signing_ends_on: self.signing_ends_on,
+            bbox: self.bbox,
+            counts: ProjectCounts {
+                units: self.units,
+                surveyed: self.surveyed,
+                appraised: self.appraised,
+                signed: self.signed,
+                paid: self.paid,
+                demolished: self.demolished,
+                signed_percent: if self.units > 0 {
+                    (with_agreement as f64 * 1000.0 / self.units as f64).round() / 10.0
                 } else {
                     0.0
                 },
@@ -118,21 +92,21 @@ impl From<ProjectRow> for Project {
     }
 }
 
-fn visible_ids(p: &Principal) -> Option<Vec<i64>> {
-    p.projects.as_ref().map(|s| s.iter().copied().collect())
-}
-
-/// `GET /api/projects`: the projects the caller may see.
+/// The relocation projects the caller may see, with their progress.
+#[utoipa::path(get, path = "/api/projects", tag = "征收项目 relocation",
+    responses((status = 200, body = Vec<Project>)))]
 async fn list(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
 ) -> Result<Json<Vec<Project>>, ApiError> {
     let rows: Vec<ProjectRow> = sqlx::query_as(include_str!("projects.sql"))
-        .bind(visible_ids(&p))
+        // The relocation scope, not the project grants: roles that do not work with
+        // relocation data (surveyors, clerks) see no project and no money.
+        .bind(p.relocation_scope())
         .bind(None::<String>)
         .fetch_all(&state.pool)
         .await?;
-    Ok(Json(rows.into_iter().map(Project::from).collect()))
+    Ok(Json(rows.into_iter().map(ProjectRow::shown).collect()))
 }
 
 async fn find(state: &AppState, p: &Principal, code: &str) -> Result<ProjectRow, ApiError> {
@@ -148,43 +122,33 @@ async fn find(state: &AppState, p: &Principal, code: &str) -> Result<ProjectRow,
     Ok(row)
 }
 
-#[derive(Serialize, sqlx::FromRow)]
-struct StageEvent {
+#[derive(sqlx::FromRow)]
+struct StageRow {
     stage: String,
     happened_on: NaiveDate,
     note: Option<String>,
 }
 
-#[derive(Serialize)]
-struct ProjectDetail {
-    #[serde(flatten)]
-    project: Project,
-    stages: Vec<StageEvent>,
-}
-
-/// `GET /api/projects/{code}`: a project, its progress and its stage history.
+/// A project, its progress and its stage history.
+#[utoipa::path(get, path = "/api/projects/{code}", tag = "征收项目 relocation",
+    params(("code" = String, Path, description = "the project code, e.g. WX-ZS-2023-01")),
+    responses((status = 200, body = ProjectDetail),
+        (status = 404, description = "no such project", body = Problem, content_type = "application/problem+json")))]
 async fn detail(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
     Path(code): Path<String>,
 ) -> Result<Json<ProjectDetail>, ApiError> {
     let row = find(&state, &p, &code).await?;
-    let stages = sqlx::query_as(
+    let stages: Vec<StageRow> = sqlx::query_as(
         "SELECT stage, happened_on, note FROM project_stage_events WHERE project_id = $1 ORDER BY happened_on, id",
     )
     .bind(row.id)
     .fetch_all(&state.pool)
     .await?;
-    Ok(Json(ProjectDetail { project: row.into(), stages }))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct UnitQuery {
-    status: Option<String>,
-    /// Units after this id (the `next_cursor` of the previous page).
-    cursor: Option<i64>,
-    limit: Option<i64>,
+    let stages =
+        stages.into_iter().map(|s| StageEvent { stage: s.stage, happened_on: s.happened_on, note: s.note }).collect();
+    Ok(Json(ProjectDetail { project: row.shown(), stages }))
 }
 
 #[derive(sqlx::FromRow)]
@@ -209,49 +173,25 @@ struct UnitRow {
     payee_account: Option<String>,
 }
 
-/// 补偿单元 in the project's unit table.
-#[derive(Serialize)]
-struct Unit {
-    id: i64,
-    code: String,
-    unit_code: Option<String>,
-    address: String,
-    status: String,
-    legality: String,
-    owner_name: Option<PersonName>,
-    owner_id_number: Option<IdNumber>,
-    owner_phone: Option<Phone>,
-    surveyed_area_m2: f64,
-    compensation_mode: Option<String>,
-    total_amount: Amount,
-    paid_amount: Amount,
-    agreement_no: Option<String>,
-    agreement_signed_on: Option<NaiveDate>,
-    demolished_on: Option<NaiveDate>,
-    /// 收款账号 of the latest payment
-    payee_account: Option<BankAccount>,
-}
-
-#[derive(Serialize)]
-struct UnitPage {
-    units: Vec<Unit>,
-    next_cursor: Option<i64>,
-}
-
-const STATUSES: [&str; 5] = ["surveyed", "appraised", "signed", "paid", "demolished"];
-
-/// `GET /api/projects/{code}/units?status=&cursor=&limit=`: compensation units, by id.
+/// The compensation units of a project, by id, optionally of one status; personal data
+/// masked by role.
+#[utoipa::path(get, path = "/api/projects/{code}/units", tag = "征收项目 relocation",
+    params(("code" = String, Path, description = "the project code, e.g. WX-ZS-2023-01"), ProjectUnitsQuery),
+    responses((status = 200, body = ProjectUnitPage),
+        (status = 400, description = "unknown status or invalid query", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "no such project", body = Problem, content_type = "application/problem+json")))]
 async fn units(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
     Path(code): Path<String>,
-    ApiQuery(q): ApiQuery<UnitQuery>,
-) -> Result<Json<UnitPage>, ApiError> {
-    if let Some(s) = q.status.as_deref().filter(|s| !STATUSES.contains(s)) {
+    ApiQuery(q): ApiQuery<ProjectUnitsQuery>,
+) -> Result<Json<ProjectUnitPage>, ApiError> {
+    if let Some(s) = q.status.as_deref().filter(|s| !STATUSES.iter().any(|t| t.id == *s)) {
+        let ids: Vec<&str> = STATUSES.iter().map(|t| t.id).collect();
         return Err(ApiError::new(
-            axum::http::StatusCode::BAD_REQUEST,
+            StatusCode::BAD_REQUEST,
             "invalid_status",
-            format!("status {s:?} is not one of {}", STATUSES.join(", ")),
+            format!("status {s:?} is not one of {}", ids.join(", ")),
         ));
     }
     let project = find(&state, &p, &code).await?;
@@ -266,25 +206,25 @@ async fn units(
     let next_cursor = (rows.len() as i64 == limit).then(|| rows.last().map(|r| r.id)).flatten();
     let units = rows
         .into_iter()
-        .map(|r| Unit {
+        .map(|r| ProjectUnit {
             id: r.id,
-            total_amount: Amount { project_id: r.project_id, yuan: r.total_amount },
-            paid_amount: Amount { project_id: r.project_id, yuan: r.paid_amount },
+            total_amount: Amount { project_id: r.project_id, yuan: r.total_amount }.shown(),
+            paid_amount: Amount { project_id: r.project_id, yuan: r.paid_amount }.shown(),
             code: r.code,
             unit_code: r.unit_code,
             address: r.address,
             status: r.status,
             legality: r.legality,
-            owner_name: r.owner_name.map(PersonName),
-            owner_id_number: r.owner_id_number.map(IdNumber),
-            owner_phone: r.owner_phone.map(Phone),
+            owner_name: r.owner_name.map(|v| PersonName(v).shown()),
+            owner_id_number: r.owner_id_number.map(|v| IdNumber(v).shown()),
+            owner_phone: r.owner_phone.map(|v| Phone(v).shown()),
             surveyed_area_m2: r.surveyed_area_m2,
             compensation_mode: r.compensation_mode,
             agreement_no: r.agreement_no,
             agreement_signed_on: r.agreement_signed_on,
             demolished_on: r.demolished_on,
-            payee_account: r.payee_account.map(BankAccount),
+            payee_account: r.payee_account.map(|v| BankAccount(v).shown()),
         })
         .collect();
-    Ok(Json(UnitPage { units, next_cursor }))
+    Ok(Json(ProjectUnitPage { units, next_cursor }))
 }

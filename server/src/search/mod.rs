@@ -5,7 +5,8 @@
 use axum::extract::State;
 use axum::http::{Method, StatusCode};
 use axum::{Extension, Json};
-use serde::{Deserialize, Serialize};
+use onemap_api::Problem;
+use onemap_api::search::{SearchHit, SearchQuery, SearchResults};
 
 use crate::auth::Routes;
 use crate::auth::mask::PersonName;
@@ -20,13 +21,6 @@ pub fn routes() -> Routes {
         .route(Method::GET, "/api/search", Access::Public, search)
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SearchQuery {
-    q: String,
-    limit: Option<i64>,
-}
-
 #[derive(sqlx::FromRow)]
 struct HitRow {
     kind: String,
@@ -36,28 +30,21 @@ struct HitRow {
     score: f64,
 }
 
-#[derive(Serialize)]
-#[serde(untagged)]
-enum Title {
-    Plain(String),
-    Person(PersonName),
-}
+/// OpenAPI of this module's routes.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(search))]
+pub struct Api;
 
-#[derive(Serialize)]
-struct Hit {
-    /// unit, building, parcel, certificate, holder or address
-    kind: String,
-    title: Title,
-    subtitle: String,
-    unit_code: String,
-    url: String,
-    score: f64,
-}
-
-#[derive(Serialize)]
-struct Results {
-    q: String,
-    hits: Vec<Hit>,
+/// `q` as a LIKE pattern that matches itself: `%`, `_` and `\` lose their meaning.
+fn like_literal(q: &str) -> String {
+    let mut out = String::with_capacity(q.len());
+    for c in q.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Roles that may look people up by name (they see personal data in full).
@@ -65,11 +52,15 @@ fn may_search_people(role: Role) -> bool {
     matches!(role, Role::Clerk | Role::Officer | Role::Auditor)
 }
 
+/// Ranked hits across unit codes, certificates, addresses and (for clerks, officers and
+/// auditors) right-holder names.
+#[utoipa::path(get, path = "/api/search", tag = "查询 search", params(SearchQuery),
+    responses((status = 200, body = SearchResults), (status = 400, description = "q too short or long", body = Problem, content_type = "application/problem+json")))]
 async fn search(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
     ApiQuery(s): ApiQuery<SearchQuery>,
-) -> Result<Json<Results>, ApiError> {
+) -> Result<Json<SearchResults>, ApiError> {
     let q = s.q.trim().to_owned();
     if q.chars().count() < 2 || q.chars().count() > 64 {
         return Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", "q takes 2 to 64 characters"));
@@ -80,18 +71,28 @@ async fn search(
         .bind(q.to_uppercase())
         .bind(limit)
         .bind(may_search_people(p.role))
+        .bind(like_literal(&q))
         .fetch_all(&state.pool)
         .await?;
     let hits = rows
         .into_iter()
-        .map(|r| Hit {
+        .map(|r| SearchHit {
             url: format!("/api/units/{}", r.unit_code.trim()),
-            title: if r.kind == "holder" { Title::Person(PersonName(r.title)) } else { Title::Plain(r.title) },
+            title: if r.kind == "holder" { PersonName(r.title).shown() } else { r.title },
             kind: r.kind,
             subtitle: r.subtitle,
             unit_code: r.unit_code.trim().to_owned(),
             score: (r.score * 1000.0).round() / 1000.0,
         })
         .collect();
-    Ok(Json(Results { q, hits }))
+    Ok(Json(SearchResults { q, hits }))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn wildcards_are_matched_as_typed() {
+        assert_eq!(super::like_literal("%_%"), "\\%\\_\\%");
+        assert_eq!(super::like_literal("a\\b 温县"), "a\\\\b 温县");
+    }
 }

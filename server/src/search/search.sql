@@ -1,5 +1,5 @@
 -- Ranked hits for $1 (as typed) / $2 (upper case), at most $3 per source and overall;
--- holder names only when $4. Every branch reads a bounded number of rows, so a query that
+-- holder names only when $4; $5 is $1 with LIKE's %, _ and \ escaped (matched as typed). Every branch reads a bounded number of rows, so a query that
 -- matches half the county (温县, 2022) costs no more than a rare one:
 -- * code prefixes use the unique btree indexes by range;
 -- * a number of up to 7 digits is a certificate serial (第0196479号), looked up exactly by
@@ -24,7 +24,7 @@ SELECT kind, title, subtitle, unit_code, score FROM (
              WHERE $1 ~ '^[0-9]{2,7}$' AND substring(number FROM '第([0-9]+)号') = lpad($1, 7, '0') LIMIT 200)
            UNION ALL
            (SELECT id, number, kind, right_id, false FROM certificates
-             WHERE $1 !~ '^[0-9]+$' AND length($1) >= 5 AND number LIKE '%' || $1 || '%' LIMIT 200)) c
+             WHERE $1 !~ '^[0-9]+$' AND length($1) >= 5 AND number LIKE '%' || $5 || '%' LIMIT 200)) c
      JOIN rights r ON r.id = c.right_id
     ORDER BY 5 DESC, c.number LIMIT $3)
   UNION ALL
@@ -40,7 +40,7 @@ SELECT kind, title, subtitle, unit_code, score FROM (
   UNION ALL
   (SELECT 'address', p.address, p.parcel_code::text, p.unit_code::text, 0.4 + 0.4 * similarity(p.address, $1)
      FROM (SELECT address, parcel_code, unit_code FROM parcels
-            WHERE length($1) >= 3 AND address LIKE '%' || $1 || '%' LIMIT 200) p
+            WHERE length($1) >= 3 AND address LIKE '%' || $5 || '%' LIMIT 200) p
     ORDER BY 5 DESC, p.parcel_code LIMIT $3)
 ) hits
 ORDER BY score DESC, title

@@ -41,18 +41,15 @@ impl Layer {
         Layer::Photos,
     ];
 
+    /// The source-layer id, from the one list the web UI's layer panel reads too
+    /// ([`onemap_api::LAYERS`], in the same order as [`Layer::ALL`]).
     pub fn name(self) -> &'static str {
-        match self {
-            Layer::County => "county",
-            Layer::Towns => "towns",
-            Layer::Districts => "districts",
-            Layer::Parcels => "parcels",
-            Layer::Buildings => "buildings",
-            Layer::HouseUnits => "house_units",
-            Layer::Projects => "projects",
-            Layer::CompensationUnits => "compensation_units",
-            Layer::Photos => "photos",
-        }
+        onemap_api::LAYERS[self as usize].id
+    }
+
+    /// Whether only roles with relocation access see the layer's features.
+    pub fn relocation(self) -> bool {
+        onemap_api::LAYERS[self as usize].relocation
     }
 
     pub fn parse(name: &str) -> Option<Layer> {
@@ -280,5 +277,19 @@ mod tests {
         assert!(q.contains("'county'") && !q.contains("'house_units'"));
         let q = tile_query(&[Layer::County, Layer::HouseUnits], 17);
         assert!(q.contains("'county'") && q.contains("'house_units'"));
+    }
+
+    #[test]
+    fn the_layer_list_is_the_one_the_ui_reads() {
+        for (i, l) in Layer::ALL.iter().enumerate() {
+            assert_eq!(*l as usize, i, "Layer::ALL is in declaration order");
+        }
+        let relocation: Vec<Layer> = Layer::ALL.into_iter().filter(|l| l.relocation()).collect();
+        assert_eq!(relocation, [Layer::Projects, Layer::CompensationUnits, Layer::Photos]);
+        // The relocation layers' SQL reads the caller's relocation access ($4) and scope ($5).
+        for l in Layer::ALL {
+            let sql = tile_query(&[l], 16);
+            assert_eq!(sql.contains("$4") && sql.contains("$5"), l.relocation(), "{l:?}");
+        }
     }
 }

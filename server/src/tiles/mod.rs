@@ -22,17 +22,34 @@ use crate::auth::policy::Access;
 use crate::auth::{Principal, Role, Routes};
 use crate::base::{ApiError, AppState};
 
-/// What the tile handlers share: the application state and the tile cache.
+/// What the tile handlers share: the application state and the tile cache (one pointer,
+/// cloned per request).
 #[derive(Clone)]
-pub struct TilesState {
+pub struct TilesState(Arc<TilesShared>);
+
+pub struct TilesShared {
     pub app: AppState,
     pub cache: TileCache,
+}
+
+impl TilesState {
+    pub fn new(app: AppState, cache: TileCache) -> Self {
+        Self(Arc::new(TilesShared { app, cache }))
+    }
+
+    pub fn app(&self) -> &AppState {
+        &self.0.app
+    }
+
+    pub fn cache(&self) -> &TileCache {
+        &self.0.cache
+    }
 }
 
 impl std::ops::Deref for TilesState {
     type Target = AppState;
     fn deref(&self) -> &AppState {
-        &self.app
+        &self.0.app
     }
 }
 
@@ -101,35 +118,48 @@ fn audience(p: &Principal) -> Audience {
     Audience { role: p.role.as_str(), projects: p.relocation_scope() }
 }
 
+/// The request's `If-None-Match`, alone (taking the whole `HeaderMap` would copy every header
+/// of every tile request).
+pub struct IfNoneMatch(pub Option<HeaderValue>);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for IfNoneMatch {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(parts.headers.get(header::IF_NONE_MATCH).cloned()))
+    }
+}
+
 async fn tile(
     State(state): State<TilesState>,
     Extension(p): Extension<Principal>,
-    headers: HeaderMap,
+    IfNoneMatch(if_none_match): IfNoneMatch,
     Path((layers, z, x, file)): Path<(String, String, String, String)>,
 ) -> Result<Response, ApiError> {
     let layers = parse_layers(&layers)?;
     let (z, x, y) = parse_tile(&z, &x, &file)?;
-    respond(&state, &p, &headers, layers, z, x, y).await
+    respond(&state, &p, if_none_match.as_ref(), layers, z, x, y).await
 }
 
 /// The Web Mercator tile z/x/y of `layers` for the caller (cached), honouring If-None-Match.
 pub async fn respond(
     state: &TilesState,
     p: &Principal,
-    headers: &HeaderMap,
+    if_none_match: Option<&HeaderValue>,
     layers: Arc<[Layer]>,
     z: u8,
     x: u32,
     y: u32,
 ) -> Result<Response, ApiError> {
     let key = TileKey { layers, z, x, y, audience: audience(p) };
-    let query = layers::tile_query(&key.layers, z);
+    // Only a miss builds the query and copies the scope.
+    let wanted = key.layers.clone();
     let projects = key.audience.projects.clone();
     let keep = state.config.tile_cache_bytes > 0;
     let (tile, hit) = state
-        .cache
+        .cache()
         .get_or_make(key, keep, || async move {
-            let data: Vec<u8> = sqlx::query_scalar(&query)
+            let data: Vec<u8> = sqlx::query_scalar(&layers::tile_query(&wanted, z))
                 .bind(i32::from(z))
                 .bind(x as i32)
                 .bind(y as i32)
@@ -140,7 +170,7 @@ pub async fn respond(
             Ok::<_, sqlx::Error>(Tile::new(data))
         })
         .await?;
-    Ok(tile_response(p, headers, tile, Some(hit)))
+    Ok(tile_response(p, if_none_match, tile, Some(hit)))
 }
 
 /// A tile in the CGCS2000 geographic grid: `bounds` (west, south, east, north) in EPSG:4490,
@@ -163,12 +193,12 @@ pub async fn respond_geographic(
         .bind(bounds[3])
         .fetch_one(&state.pool)
         .await?;
-    Ok(tile_response(p, headers, Tile::new(data), None))
+    Ok(tile_response(p, headers.get(header::IF_NONE_MATCH), Tile::new(data), None))
 }
 
-fn tile_response(p: &Principal, headers: &HeaderMap, tile: Tile, hit: Option<bool>) -> Response {
+fn tile_response(p: &Principal, if_none_match: Option<&HeaderValue>, tile: Tile, hit: Option<bool>) -> Response {
     let private = p.role != Role::Public;
-    let mut response = if headers.get(header::IF_NONE_MATCH).is_some_and(|v| etag_matches(v, tile.etag.as_bytes())) {
+    let mut response = if if_none_match.is_some_and(|v| etag_matches(v, tile.etag.as_bytes())) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
         ([(header::CONTENT_TYPE, "application/vnd.mapbox-vector-tile")], tile.data).into_response()

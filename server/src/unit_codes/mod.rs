@@ -6,9 +6,10 @@
 use axum::extract::{Path, State};
 use axum::http::{Method, StatusCode};
 use axum::{Extension, Json};
+use onemap_api::Problem;
+use onemap_api::codes::{Allocation, AllocationKind, AllocationRequest, CodeIssue, CodeKind, CodeReport, CodeSegment};
 use onemap_codes::report::{self, Report};
 use onemap_codes::{BuildingNumber, ParcelCode, UnitCodeError};
-use serde::{Deserialize, Serialize};
 use sqlx::Acquire;
 
 use crate::auth::Principal;
@@ -27,38 +28,20 @@ pub fn routes() -> Routes {
     )
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "snake_case")]
-enum AllocationKind {
-    /// next 宗地顺序号 in a 地籍子区 (parent: 12-character sub-district code)
-    Parcel,
-    /// next 幢号 on a parcel (parent: 19-character parcel code)
-    Building,
-    /// next 户号 in a building (parent: 24-character building number)
-    Unit,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct AllocationRequest {
-    kind: AllocationKind,
-    parent: String,
-    /// 宗地特征码 for a new parcel, e.g. `GB`, `JC`.
-    feature: Option<String>,
-}
-
-#[derive(Serialize)]
-struct Allocation {
-    kind: AllocationKind,
-    code: String,
-    number: i32,
-}
+/// OpenAPI of this module's routes.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(explain, allocate))]
+pub struct Api;
 
 fn invalid(e: UnitCodeError) -> ApiError {
     ApiError::new(StatusCode::BAD_REQUEST, "invalid_code", format!("{} ({})", e, e.rule()))
 }
 
 /// `POST /api/codes/allocate`: reserves and returns the next code under a parent.
+#[utoipa::path(post, path = "/api/codes/allocate", tag = "单元代码 codes", request_body = AllocationRequest,
+    responses((status = 200, description = "the reserved code", body = Allocation),
+        (status = 404, description = "no such parent", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "no number left under the parent", body = Problem, content_type = "application/problem+json")))]
 async fn allocate(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
@@ -132,6 +115,38 @@ async fn allocate(
 
 /// Always 200: the report says whether the code is valid, what kind it is, what each segment
 /// means, and which rules it breaks.
-async fn explain(Path(code): Path<String>) -> Json<Report> {
-    Json(report::validate(code.trim()))
+#[utoipa::path(get, path = "/api/codes/{code}", tag = "单元代码 codes",
+    params(("code" = String, Path, description = "a unit code (28), building number (24) or parcel code (19)")),
+    responses((status = 200, body = CodeReport)))]
+async fn explain(Path(code): Path<String>) -> Json<CodeReport> {
+    Json(wire(report::validate(code.trim())))
+}
+
+/// The report as the API sends it.
+fn wire(r: Report) -> CodeReport {
+    let issue = |i: report::Issue| CodeIssue { rule: i.rule.to_owned(), message: i.message };
+    CodeReport {
+        code: r.code,
+        valid: r.valid,
+        kind: r.kind.map(|k| match k {
+            report::Kind::Unit => CodeKind::Unit,
+            report::Kind::Parcel => CodeKind::Parcel,
+            report::Kind::Building => CodeKind::Building,
+        }),
+        segments: r
+            .segments
+            .into_iter()
+            .map(|s| CodeSegment {
+                name: s.name.to_owned(),
+                name_zh: s.name_zh.to_owned(),
+                start: s.start,
+                end: s.end,
+                value: s.value,
+                meaning_zh: s.meaning_zh,
+                meaning_en: s.meaning_en,
+            })
+            .collect(),
+        errors: r.errors.into_iter().map(issue).collect(),
+        warnings: r.warnings.into_iter().map(issue).collect(),
+    }
 }

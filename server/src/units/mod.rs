@@ -7,12 +7,21 @@ use axum::extract::{Path, State};
 use axum::http::{Method, StatusCode};
 use axum::{Extension, Json};
 use chrono::NaiveDate;
+use onemap_api::Problem;
+use onemap_api::codes::CodeKind;
+use onemap_api::relocation::{
+    Agreement, Amounts, Appraisal, ArchiveDocument, Compensation, Decision, Payment, Photo, ProjectRef, TimelineStep,
+};
+use onemap_api::units::{
+    BrowseItem, BrowseLevel, BrowsePage, BrowseQuery, Building, Certificate, HouseUnit, Parcel, Party, Right,
+    UnitQuery, UnitRecord,
+};
 use onemap_codes::report::{self, Kind};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::auth::Principal;
 use crate::auth::Routes;
-use crate::auth::mask::{Amount, BankAccount, IdNumber, PersonName, Phone};
+use crate::auth::mask::{self, Amount, BankAccount, IdNumber, PersonName, Phone};
 use crate::auth::policy::Access;
 use crate::base::AppState;
 use crate::base::{ApiError, ApiQuery};
@@ -24,34 +33,24 @@ pub fn routes() -> Routes {
         .route(Method::GET, "/api/units/{code}", Access::Public, unit)
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct BrowseQuery {
-    /// Code prefix: its length chooses the level (under 6: counties, 6–8: districts, 9–11:
-    /// sub-districts, 12–18: parcels, 19–23: buildings, 24–27: house units).
-    prefix: Option<String>,
-    /// The last code of the previous page.
-    cursor: Option<String>,
-    limit: Option<i64>,
-}
+/// OpenAPI of this module's routes.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(browse, unit))]
+pub struct Api;
 
-#[derive(Serialize, sqlx::FromRow)]
+/// One entry of browse.sql.
+#[derive(sqlx::FromRow)]
 struct Child {
     code: String,
     label: String,
     children: i64,
 }
 
-#[derive(Serialize)]
-struct BrowsePage {
-    level: &'static str,
-    prefix: String,
-    items: Vec<Child>,
-    next_cursor: Option<String>,
-}
-
-/// `GET /api/units?prefix=…`: one level of the hierarchy county → district → sub-district →
-/// parcel → building → house unit, with the number of children of each entry.
+/// One level of the hierarchy county → district → sub-district → parcel → building → house
+/// unit under a code prefix, with the number of children of each entry.
+#[utoipa::path(get, path = "/api/units", tag = "不动产单元 units", params(BrowseQuery),
+    responses((status = 200, body = BrowsePage),
+        (status = 400, description = "invalid prefix or query", body = Problem, content_type = "application/problem+json")))]
 async fn browse(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<BrowseQuery>,
@@ -64,35 +63,22 @@ async fn browse(
             "prefix takes up to 27 characters of a unit code: digits and upper-case letters",
         ));
     }
-    let level = match prefix.len() {
-        0..6 => "county",
-        6..9 => "district",
-        9..12 => "subdistrict",
-        12..19 => "parcel",
-        19..24 => "building",
-        _ => "unit",
-    };
+    let level = BrowseLevel::for_prefix_len(prefix.len());
     let limit = q.limit.unwrap_or(100).clamp(1, 1000);
-    let items: Vec<Child> = sqlx::query_as(include_str!("browse.sql"))
-        .bind(level)
+    let rows: Vec<Child> = sqlx::query_as(include_str!("browse.sql"))
+        .bind(level.as_str())
         .bind(&prefix)
         .bind(q.cursor.unwrap_or_default())
         .bind(limit)
         .fetch_all(&state.pool)
         .await?;
-    let next_cursor = (items.len() as i64 == limit).then(|| items.last().map(|i| i.code.clone())).flatten();
+    let next_cursor = (rows.len() as i64 == limit).then(|| rows.last().map(|i| i.code.clone())).flatten();
+    let items = rows.into_iter().map(|c| BrowseItem { code: c.code, label: c.label, children: c.children }).collect();
     Ok(Json(BrowsePage { level, prefix, items, next_cursor }))
 }
 
+/// A registered right as unit.sql builds it; its parties are masked into [`Party`].
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct UnitQuery {
-    /// EPSG code of the output geometry [default: 4490]
-    crs: Option<i32>,
-}
-
-/// A registered right as stored; served flattened into [`Right`].
-#[derive(Serialize, Deserialize)]
 struct RightRow {
     kind: String,
     status: String,
@@ -106,8 +92,7 @@ struct RightRow {
     secured_amount: Option<f64>,
     authority: Option<String>,
     document_no: Option<String>,
-    certificates: serde_json::Value,
-    #[serde(skip_serializing)]
+    certificates: Vec<Certificate>,
     parties: Vec<PartyRow>,
 }
 
@@ -122,23 +107,38 @@ struct PartyRow {
     phone: Option<String>,
 }
 
-/// 权利人 / 义务人 of a right.
-#[derive(Serialize)]
-struct Party {
-    role: String,
-    name: PersonName,
-    holder_type: String,
-    id_type: String,
-    id_number: IdNumber,
-    phone: Option<Phone>,
-    share: Option<f64>,
-}
-
-#[derive(Serialize)]
-struct Right {
-    #[serde(flatten)]
-    right: RightRow,
-    parties: Vec<Party>,
+impl RightRow {
+    /// The right as the caller may see it (names, ID numbers and phones masked by role).
+    fn shown(self) -> Right {
+        Right {
+            kind: self.kind,
+            status: self.status,
+            business_no: self.business_no,
+            registered_on: self.registered_on,
+            starts_on: self.starts_on,
+            ends_on: self.ends_on,
+            cancelled_on: self.cancelled_on,
+            right_nature: self.right_nature,
+            co_ownership: self.co_ownership,
+            secured_amount: mask::non_public_amount(self.secured_amount),
+            authority: self.authority,
+            document_no: self.document_no,
+            certificates: self.certificates,
+            parties: self
+                .parties
+                .into_iter()
+                .map(|p| Party {
+                    role: p.role,
+                    name: PersonName(p.name).shown(),
+                    holder_type: p.holder_type,
+                    id_type: p.id_type,
+                    id_number: IdNumber(p.id_number).shown(),
+                    phone: p.phone.map(|v| Phone(v).shown()),
+                    share: p.share,
+                })
+                .collect(),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -182,8 +182,8 @@ struct CompensationRow {
     moved_out_on: Option<NaiveDate>,
     demolished_on: Option<NaiveDate>,
     payments: Vec<PaymentRow>,
-    photos: serde_json::Value,
-    documents: serde_json::Value,
+    photos: Vec<Photo>,
+    documents: Vec<ArchiveDocument>,
 }
 
 #[derive(Deserialize)]
@@ -197,60 +197,14 @@ struct PaymentRow {
     payee_account: Option<String>,
 }
 
-#[derive(Serialize)]
-struct Payment {
-    voucher_no: String,
-    purpose: String,
-    amount: Amount,
-    paid_on: NaiveDate,
-    payee: PersonName,
-    payee_bank: Option<String>,
-    payee_account: Option<BankAccount>,
-}
-
-/// A step of the compensation unit's status timeline.
-#[derive(Serialize)]
-struct Step {
-    status: &'static str,
-    on: NaiveDate,
-}
-
-#[derive(Serialize)]
-struct Compensation {
-    project: serde_json::Value,
-    code: String,
-    status: String,
-    legality: String,
-    owner_name: Option<PersonName>,
-    owner_id_number: Option<IdNumber>,
-    owner_phone: Option<Phone>,
-    registered_area_m2: Option<f64>,
-    surveyed_area_m2: f64,
-    appraisal: serde_json::Value,
-    compensation_mode: Option<String>,
-    resettlement_area_m2: Option<f64>,
-    amounts: std::collections::BTreeMap<&'static str, Amount>,
-    temp_resettlement_months: i16,
-    agreement: serde_json::Value,
-    decision: serde_json::Value,
-    payments: Vec<Payment>,
-    timeline: Vec<Step>,
-    photos: serde_json::Value,
-    documents: serde_json::Value,
-}
-
-#[derive(Serialize)]
-struct UnitRecord {
-    code: String,
-    kind: Kind,
-    parcel: serde_json::Value,
-    building: serde_json::Value,
-    house_unit: serde_json::Value,
-    rights: Vec<Right>,
-    /// Present for callers who may see the unit's relocation project.
-    compensation: Option<Compensation>,
-}
-
+/// A unit with its whole chain: a 28-character unit code, a parcel code or a building number.
+/// Personal data are masked for the caller; the compensation unit is there only for roles
+/// that see relocation data, within their projects.
+#[utoipa::path(get, path = "/api/units/{code}", tag = "不动产单元 units",
+    params(("code" = String, Path, description = "a unit code (28), building number (24) or parcel code (19)"), UnitQuery),
+    responses((status = 200, body = UnitRecord),
+        (status = 400, description = "invalid code or unknown crs", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "no such unit", body = Problem, content_type = "application/problem+json")))]
 async fn unit(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
@@ -289,37 +243,26 @@ async fn unit(
     let missing = row.parcel.is_none()
         || (building_no.is_some() && row.building.is_none())
         || (unit_code.is_some() && row.house_unit.is_none());
-    if missing {
+    let Some(parcel) = row.parcel.filter(|_| !missing) else {
         return Err(ApiError::not_found(format!("no unit {code}")));
-    }
+    };
+    let parcel: Parcel = decode(parcel)?;
+    let building: Option<Building> = row.building.map(decode).transpose()?;
+    let house_unit: Option<HouseUnit> = row.house_unit.map(decode).transpose()?;
     let rights: Vec<RightRow> = decode(row.rights)?;
-    let rights = rights
-        .into_iter()
-        .map(|mut right| Right {
-            parties: std::mem::take(&mut right.parties)
-                .into_iter()
-                .map(|p| Party {
-                    role: p.role,
-                    name: PersonName(p.name),
-                    holder_type: p.holder_type,
-                    id_type: p.id_type,
-                    id_number: IdNumber(p.id_number),
-                    phone: p.phone.map(Phone),
-                    share: p.share,
-                })
-                .collect(),
-            right,
-        })
-        .collect();
-    let compensation = row.compensation.map(decode).transpose()?.map(compensation);
+    let compensation: Option<CompensationRow> = row.compensation.map(decode).transpose()?;
     Ok(Json(UnitRecord {
         code,
-        kind,
-        parcel: row.parcel.unwrap_or_default(),
-        building: row.building.unwrap_or_default(),
-        house_unit: row.house_unit.unwrap_or_default(),
-        rights,
-        compensation,
+        kind: match kind {
+            Kind::Unit => CodeKind::Unit,
+            Kind::Parcel => CodeKind::Parcel,
+            Kind::Building => CodeKind::Building,
+        },
+        parcel,
+        building,
+        house_unit,
+        rights: rights.into_iter().map(RightRow::shown).collect(),
+        compensation: compensation.map(shown),
     }))
 }
 
@@ -338,25 +281,23 @@ fn decode<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> Result<T, Api
     serde_json::from_value(v).map_err(|e| ApiError::internal(format!("unit.sql row does not match its type: {e}")))
 }
 
-fn compensation(c: CompensationRow) -> Compensation {
-    let payments = c.payments;
-    let amount = |yuan| Amount { project_id: c.project_id, yuan };
-    let amounts = [
-        ("house_value", c.house_value),
-        ("decoration_value", c.decoration_value),
-        ("moving_fee", c.moving_fee),
-        ("temp_resettlement_fee", c.temp_resettlement_fee),
-        ("business_loss", c.business_loss),
-        ("reward", c.reward),
-        ("subsidy", c.subsidy),
-        ("total_amount", c.total_amount),
-        ("resettlement_value", c.resettlement_value),
-        ("unit_price", c.unit_price.unwrap_or(0.0)),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k, amount(v)))
-    .collect();
-    let paid_on = payments.first().map(|p| p.paid_on);
+/// The compensation unit as the caller may see it: owner and payees masked by role, amounts
+/// only for callers who may see the project's.
+fn shown(c: CompensationRow) -> Compensation {
+    let amount = |yuan| Amount { project_id: c.project_id, yuan }.shown();
+    let amounts = Amounts {
+        business_loss: amount(c.business_loss),
+        decoration_value: amount(c.decoration_value),
+        house_value: amount(c.house_value),
+        moving_fee: amount(c.moving_fee),
+        resettlement_value: amount(c.resettlement_value),
+        reward: amount(c.reward),
+        subsidy: amount(c.subsidy),
+        temp_resettlement_fee: amount(c.temp_resettlement_fee),
+        total_amount: amount(c.total_amount),
+        unit_price: amount(c.unit_price.unwrap_or(0.0)),
+    };
+    let paid_on = c.payments.first().map(|p| p.paid_on);
     let timeline = [
         ("surveyed", Some(c.surveyed_on)),
         ("appraised", c.appraised_on),
@@ -366,40 +307,50 @@ fn compensation(c: CompensationRow) -> Compensation {
         ("demolished", c.demolished_on),
     ]
     .into_iter()
-    .filter_map(|(status, on)| on.map(|on| Step { status, on }))
+    .filter_map(|(status, on)| on.map(|on| TimelineStep { status: status.to_owned(), on }))
     .collect();
+    let payments = c
+        .payments
+        .into_iter()
+        .map(|p| Payment {
+            voucher_no: p.voucher_no,
+            purpose: p.purpose,
+            amount: amount(p.amount),
+            paid_on: p.paid_on,
+            payee: PersonName(p.payee_name).shown(),
+            payee_bank: p.payee_bank,
+            payee_account: p.payee_account.map(|v| BankAccount(v).shown()),
+        })
+        .collect();
     Compensation {
-        project: serde_json::json!({ "code": c.project_code, "name": c.project_name }),
+        project: ProjectRef { code: c.project_code, name: c.project_name },
         code: c.code,
         status: c.status,
         legality: c.legality,
-        owner_name: c.owner_name.map(PersonName),
-        owner_id_number: c.owner_id_number.map(IdNumber),
-        owner_phone: c.owner_phone.map(Phone),
+        owner_name: c.owner_name.map(|v| PersonName(v).shown()),
+        owner_id_number: c.owner_id_number.map(|v| IdNumber(v).shown()),
+        owner_phone: c.owner_phone.map(|v| Phone(v).shown()),
         registered_area_m2: c.registered_area_m2,
         surveyed_area_m2: c.surveyed_area_m2,
-        appraisal: serde_json::json!({
-            "firm": c.appraisal_firm, "appraiser": c.appraiser_name, "valuation_date": c.valuation_date,
-            "report_no": c.appraisal_report_no, "review": c.appraisal_review, "appraised_on": c.appraised_on,
-        }),
+        appraisal: Appraisal {
+            firm: c.appraisal_firm,
+            appraiser: c.appraiser_name,
+            valuation_date: c.valuation_date,
+            report_no: c.appraisal_report_no,
+            review: c.appraisal_review,
+            appraised_on: c.appraised_on,
+        },
         compensation_mode: c.compensation_mode,
         resettlement_area_m2: c.resettlement_area_m2,
         amounts,
         temp_resettlement_months: c.temp_resettlement_months,
-        agreement: serde_json::json!({ "no": c.agreement_no, "signed_on": c.agreement_signed_on, "move_out_deadline": c.move_out_deadline }),
-        decision: serde_json::json!({ "no": c.decision_no, "on": c.decision_on }),
-        payments: payments
-            .into_iter()
-            .map(|p| Payment {
-                voucher_no: p.voucher_no,
-                purpose: p.purpose,
-                amount: amount(p.amount),
-                paid_on: p.paid_on,
-                payee: PersonName(p.payee_name),
-                payee_bank: p.payee_bank,
-                payee_account: p.payee_account.map(BankAccount),
-            })
-            .collect(),
+        agreement: Agreement {
+            no: c.agreement_no,
+            signed_on: c.agreement_signed_on,
+            move_out_deadline: c.move_out_deadline,
+        },
+        decision: Decision { no: c.decision_no, on: c.decision_on },
+        payments,
         timeline,
         photos: c.photos,
         documents: c.documents,

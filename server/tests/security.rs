@@ -1,0 +1,167 @@
+//! Security fixes (issue 13), each with the attack that showed the defect.
+
+mod common;
+
+use common::{Demo, login};
+
+/// 60 logins at once for one user, 59 wrong and the right one last: the attempts are counted
+/// before any password is checked, so once the threshold is reached none succeeds — not even
+/// the right password — and the account ends locked.
+#[tokio::test]
+async fn parallel_guesses_cannot_outrun_the_lockout() {
+    let d = Demo::start().await;
+    let mut tasks = Vec::new();
+    for i in 0..59 {
+        let (client, base) = (d.client.clone(), d.base.clone());
+        tasks.push(tokio::spawn(async move { login(&client, &base, "clerk", &format!("wrong-{i}")).await.status() }));
+    }
+    // The right one last, while the wrong ones are still being checked.
+    tokio::time::sleep(std::time::Duration::from_millis(30)).await;
+    let (client, base) = (d.client.clone(), d.base.clone());
+    tasks.push(tokio::spawn(async move { login(&client, &base, "clerk", "Demo#2026").await.status() }));
+    let mut ok = 0;
+    for t in tasks {
+        let status = t.await.unwrap();
+        assert!(status == 200 || status == 401, "{status}");
+        ok += usize::from(status == 200);
+    }
+    assert_eq!(ok, 0, "a login succeeded during the burst");
+    let locked: bool = sqlx::query_scalar("SELECT locked_until > now() FROM users WHERE username = 'clerk'")
+        .fetch_one(&d.pool)
+        .await
+        .unwrap();
+    assert!(locked, "the burst must leave the account locked");
+    assert_eq!(login(&d.client, &d.base, "clerk", "Demo#2026").await.status(), 401, "locked: the right password too");
+
+    // The audit log says why each attempt failed (the caller is told nothing).
+    let reasons: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT details->>'reason', count(*) FROM audit_log WHERE action = 'login' AND target = 'clerk' \
+         AND outcome = 'failure' GROUP BY 1 ORDER BY 1",
+    )
+    .fetch_all(&d.pool)
+    .await
+    .unwrap();
+    let total: i64 = reasons.iter().map(|r| r.1).sum();
+    assert_eq!(total, 61, "{reasons:?}");
+    assert!(
+        reasons.iter().any(|(r, _)| r == "locked") && reasons.iter().any(|(r, _)| r == "wrong_password"),
+        "{reasons:?}"
+    );
+    let _ = login(&d.client, &d.base, "nobody-here", "x").await;
+    let unknown: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_log WHERE action = 'login' AND target = 'nobody-here' AND details->>'reason' = 'unknown_user'",
+    )
+    .fetch_one(&d.pool)
+    .await
+    .unwrap();
+    assert_eq!(unknown, 1);
+}
+
+async fn get(d: &Demo, path: &str, bearer: Option<&str>) -> (u16, reqwest::header::HeaderMap, String) {
+    let mut req = d.client.get(format!("{}{path}", d.base));
+    if let Some(t) = bearer {
+        req = req.bearer_auth(t);
+    }
+    let r = req.send().await.unwrap();
+    let (status, headers) = (r.status().as_u16(), r.headers().clone());
+    (status, headers, r.text().await.unwrap())
+}
+
+/// NUL characters anywhere → 400 at the edge, and no response ever carries PostgreSQL's words;
+/// over-long inputs → 400 (a 3 KB username was a 500 from the audit log's index, unaudited);
+/// a client's request id is kept only when short and well formed.
+#[tokio::test]
+async fn nul_bytes_long_inputs_and_request_ids() {
+    let d = Demo::start().await;
+    let auditor = common::token(&d.client, &d.base, "auditor").await;
+    for path in [
+        "/api/search?q=ab%00",
+        "/files/photos/%00",
+        "/ogc/collections/parcels/items/abc%00",
+        "/ogc/collections/parcels/items?address=%00x",
+        "/api/projects/WX%00",
+        "/api/audit?actor=%00",
+        "/ogc/collections/parcels/items?filter=address%3D%27%00%27",
+        "/api/units/41082500100%00",
+    ] {
+        let (status, _, body) = get(&d, path, Some(&auditor)).await;
+        assert_eq!(status, 400, "{path}: {body}");
+        assert!(body.contains("\"invalid_text\""), "{path}: {body}");
+    }
+    let r = d
+        .client
+        .post(format!("{}/api/auth/login", d.base))
+        .header("content-type", "application/json")
+        .body(r#"{"username":"clerk\u0000","password":"x"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(r.text().await.unwrap().contains("\"invalid_text\""));
+
+    // A 3 KB username: 400, audited (truncated), no 500.
+    let long = "u".repeat(3000);
+    let r = login(&d.client, &d.base, &long, "x").await;
+    assert_eq!(r.status(), 400);
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_log WHERE action = 'login' AND details->>'reason' = 'invalid_input'",
+    )
+    .fetch_one(&d.pool)
+    .await
+    .unwrap();
+    assert_eq!(audited, 1);
+    let (status, _, body) = get(&d, &format!("/api/audit?actor={}", "a".repeat(300)), Some(&auditor)).await;
+    assert_eq!(status, 400, "{body}");
+    let (status, _, _) = get(&d, &format!("/api/search?q={}", "x".repeat(2_000)), None).await;
+    assert_eq!(status, 400);
+
+    // Request ids: a short well-formed one is kept, a 16 KB one replaced by ours.
+    let r = d.client.get(format!("{}/api/version", d.base)).header("x-request-id", "abc-123").send().await.unwrap();
+    assert_eq!(r.headers()["x-request-id"], "abc-123");
+    let r = d
+        .client
+        .get(format!("{}/api/version", d.base))
+        .header("x-request-id", "x".repeat(16_384))
+        .send()
+        .await
+        .unwrap();
+    let id = r.headers()["x-request-id"].to_str().unwrap().to_owned();
+    assert!(id.len() <= 64 && id != "x".repeat(16_384), "{id}");
+}
+
+/// Surveyors and clerks see no relocation money in the project list; the public sees no
+/// mortgage amount; search wildcards are matched as typed.
+#[tokio::test]
+async fn money_stays_with_relocation_roles_and_wildcards_are_literal() {
+    let d = Demo::start().await;
+    for user in ["surveyor", "clerk"] {
+        let t = common::token(&d.client, &d.base, user).await;
+        let (status, _, body) = get(&d, "/api/projects", Some(&t)).await;
+        assert_eq!(status, 200);
+        assert_eq!(body, "[]", "{user} sees projects: {body:.300}");
+    }
+    let officer = common::token(&d.client, &d.base, "officer").await;
+    let (_, _, body) = get(&d, "/api/projects", Some(&officer)).await;
+    assert!(body.contains("\"budget\""), "{body:.300}");
+
+    let unit: String = sqlx::query_scalar(
+        "SELECT unit_code::text FROM rights WHERE secured_amount IS NOT NULL AND status = 'current' ORDER BY id LIMIT 1",
+    )
+    .fetch_one(&d.pool)
+    .await
+    .unwrap();
+    let amounts = |body: &str| -> Vec<serde_json::Value> {
+        let v: serde_json::Value = serde_json::from_str(body).unwrap();
+        v["rights"].as_array().unwrap().iter().map(|r| r["secured_amount"].clone()).collect()
+    };
+    let (_, _, public) = get(&d, &format!("/api/units/{unit}"), None).await;
+    assert!(amounts(&public).iter().all(|a| a.is_null()), "{public:.500}");
+    let clerk = common::token(&d.client, &d.base, "clerk").await;
+    let (_, _, seen) = get(&d, &format!("/api/units/{unit}"), Some(&clerk)).await;
+    assert!(amounts(&seen).iter().any(|a| a.is_number()), "{seen:.500}");
+
+    let (status, _, body) = get(&d, "/api/search?q=%25_%25", None).await;
+    assert_eq!(status, 200);
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["hits"].as_array().unwrap().len(), 0, "q=%_% matched as wildcards: {body:.300}");
+}
