@@ -170,7 +170,7 @@ for grp in low high; do
 done
 
 largest=$(awk '{printf "| %s | %.1f | %s |\n", $1, $2 / 1024, $3}' "$work/largest")
-write_section bench-tiles "## Vector tiles: onemap and Martin (issue 5)
+write_section bench-tiles "## Vector tiles: onemap and Martin (issues 5, 12)
 
 \`make bench-tiles\` — $(date -u +%Y-%m-%d), commit $(git rev-parse --short HEAD), $(nproc) cores, onemap
 and Martin $("$martin" --version | awk '{print $2}') on the same 500,000-parcel county and PostgreSQL, wrk with $conns

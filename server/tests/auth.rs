@@ -285,10 +285,10 @@ async fn logins_tokens_cookies_and_api_keys() {
     .await
     .unwrap();
     assert!((14.0..=15.1).contains(&minutes), "locked for 15 minutes, got {minutes}");
-    assert_one_error_line(&with_stdin(&env, &["user", "passwd", "clerk"], "short\n"), "at least 8 characters");
-    let out = with_stdin(&env, &["user", "passwd", "clerk"], "New#Clerk2026\n");
+    assert_one_error_line(&with_stdin(&env, &["user", "passwd", "clerk"], "short\n"), "at least 10 characters");
+    let out = with_stdin(&env, &["user", "passwd", "clerk"], "Qiu-Yue#Lan7319\n");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(login(&client, &base, "clerk", "New#Clerk2026").await.status(), 200);
+    assert_eq!(login(&client, &base, "clerk", "Qiu-Yue#Lan7319").await.status(), 200);
 
     // Malformed, forged and expired tokens.
     let r = client.get(format!("{base}/api/projects")).header("authorization", "Bearer nonsense").send().await.unwrap();
@@ -401,7 +401,7 @@ async fn logins_tokens_cookies_and_api_keys() {
         "exists already",
     );
     assert_one_error_line(
-        &with_stdin(&env, &["user", "add", "lisi", "--role", "appraiser"], "Li#Si20260\n"),
+        &with_stdin(&env, &["user", "add", "lisi", "--role", "appraiser"], "Li#Si-Wen7345\n"),
         "needs --firm",
     );
     env.ok(&["user", "grant", "zhangsan", "--role", "officer", "--project", P2]);

@@ -2,6 +2,9 @@
 
 mod common;
 
+use std::io::Write;
+use std::process::Stdio;
+
 use common::{Demo, login};
 
 /// 60 logins at once for one user, 59 wrong and the right one last: the attempts are counted
@@ -164,4 +167,42 @@ async fn money_stays_with_relocation_roles_and_wildcards_are_literal() {
     assert_eq!(status, 200);
     let v: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(v["hits"].as_array().unwrap().len(), 0, "q=%_% matched as wildcards: {body:.300}");
+}
+
+/// `onemap user passwd` ends the user's other sessions; weak passwords are refused (common
+/// ones, the demo password for a real user, the username inside, short ones), while the demo
+/// users keep working in the demo county.
+#[tokio::test]
+async fn passwords_are_strong_and_a_change_ends_sessions() {
+    let d = Demo::start().await;
+    let old = common::token(&d.client, &d.base, "clerk").await;
+    let passwd = |pw: &str| {
+        let mut child = d
+            .env
+            .cmd()
+            .args(["user", "passwd", "clerk"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(format!("{pw}\n").as_bytes()).unwrap();
+        child.wait_with_output().unwrap()
+    };
+    for weak in ["Password1", "Password1!", "Demo#2026", "Abcdefg1", "Qwerty12345!", "MyClerk#2026x"] {
+        let out = passwd(weak);
+        assert!(!out.status.success(), "{weak} was accepted");
+        assert!(String::from_utf8_lossy(&out.stderr).starts_with("error: "), "{weak}");
+    }
+    let me = |t: String| {
+        let (client, base) = (d.client.clone(), d.base.clone());
+        async move { client.get(format!("{base}/api/auth/me")).bearer_auth(t).send().await.unwrap().status() }
+    };
+    assert_eq!(me(old.clone()).await, 200, "the weak attempts changed nothing");
+    let out = passwd("Qiu-Yue#Lan7319");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(me(old).await, 401, "the session from before the change still works");
+    assert_eq!(login(&d.client, &d.base, "clerk", "Qiu-Yue#Lan7319").await.status(), 200);
+    // The other demo users still log in with the demo password.
+    assert_eq!(login(&d.client, &d.base, "officer", "Demo#2026").await.status(), 200);
 }

@@ -35,10 +35,16 @@ pub fn dummy_hash() -> &'static str {
     DUMMY.get_or_init(|| hash("no user has this password 7f3a"))
 }
 
-/// At least 8 characters from at least three of: lower case, upper case, digits, other.
-pub fn check_rules(password: &str) -> Result<(), &'static str> {
-    if password.chars().count() < 8 {
-        return Err("the password must have at least 8 characters");
+/// Shortest password accepted.
+pub const MIN_LENGTH: usize = 10;
+
+/// The password rules: at least [`MIN_LENGTH`] characters from at least three of lower case,
+/// upper case, digits and other; not containing the username; not the demo password; and hard
+/// to guess by zxcvbn's estimate (score 3 of 4: its 30,000 common passwords, names, words,
+/// keyboard walks, dates and l33t spellings — `Password1!`, `Abcdefg1` and the like fail).
+pub fn check_rules(password: &str, username: &str) -> Result<(), &'static str> {
+    if password.chars().count() < MIN_LENGTH {
+        return Err("the password must have at least 10 characters");
     }
     let classes = [
         password.chars().any(|c| c.is_lowercase()),
@@ -48,6 +54,17 @@ pub fn check_rules(password: &str) -> Result<(), &'static str> {
     ];
     if classes.iter().filter(|&&c| c).count() < 3 {
         return Err("the password must mix at least three of: lower case, upper case, digits, symbols");
+    }
+    let lower = password.to_lowercase();
+    if username.chars().count() >= 3 && lower.contains(&username.to_lowercase()) {
+        return Err("the password must not contain the username");
+    }
+    if lower.contains(&super::admin::DEMO_PASSWORD.to_lowercase()) {
+        return Err("the demo password is for the demo users of the demo county only");
+    }
+    let score = u8::from(zxcvbn::zxcvbn(password, &[username, "onemap", "demo"]).score());
+    if score < 3 {
+        return Err("the password is too easy to guess (a common password, word, name, date or keyboard pattern)");
     }
     Ok(())
 }
@@ -69,9 +86,22 @@ mod tests {
 
     #[test]
     fn rules() {
-        assert!(check_rules("Demo#2026").is_ok());
-        assert!(check_rules("Ab1!").is_err());
-        assert!(check_rules("abcdefgh1").is_err());
-        assert!(check_rules("abcdEFGH1").is_ok());
+        // The weak ones that passed before (issue 13), and short or one-class ones.
+        for (pw, user) in [
+            ("Password1", "wangwu"),
+            ("Password1!", "wangwu"),
+            ("Demo#2026", "wangwu"),
+            ("Demo#2026xyz", "wangwu"),
+            ("Abcdefg1", "wangwu"),
+            ("Qwerty123!", "wangwu"),
+            ("Ab1!", "wangwu"),
+            ("abcdefghijk1", "wangwu"),
+            ("Wangwu#2026!", "wangwu"),
+        ] {
+            assert!(check_rules(pw, user).is_err(), "{pw} passed");
+        }
+        for (pw, user) in [("Zhang#San2026", "zhangsan"), ("Qiu-Yue#Lan7319", "clerk"), ("tq8#Vr2m-Lx4p", "admin")] {
+            assert_eq!(check_rules(pw, user), Ok(()), "{pw}");
+        }
     }
 }
