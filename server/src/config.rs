@@ -89,6 +89,10 @@ pub struct GlobalArgs {
     /// Audit-log retention in days; at least 183 (six months) [default: 183]
     #[arg(long, global = true, env = "ONEMAP_AUDIT_RETENTION_DAYS", value_name = "DAYS")]
     pub audit_retention_days: Option<u32>,
+
+    /// Longest a statement of the server may run, seconds [default: 30]
+    #[arg(long, global = true, env = "ONEMAP_STATEMENT_TIMEOUT_SECS", value_name = "SECS")]
+    pub statement_timeout_secs: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, clap::ValueEnum)]
@@ -116,6 +120,7 @@ struct FileConfig {
     log_format: Option<LogFormat>,
     session_minutes: Option<u32>,
     tile_cache_mb: Option<u32>,
+    statement_timeout_secs: Option<u32>,
     lockout_failures: Option<u32>,
     lockout_minutes: Option<u32>,
     audit_retention_days: Option<u32>,
@@ -137,6 +142,8 @@ pub struct Config {
     pub session_minutes: i32,
     /// Bytes of cached tiles (0: no cache).
     pub tile_cache_bytes: u64,
+    /// PostgreSQL `statement_timeout` of the server's connections.
+    pub statement_timeout_secs: i32,
     pub lockout_failures: i32,
     pub lockout_minutes: i32,
     pub audit_retention_days: u32,
@@ -167,6 +174,10 @@ impl Config {
             log_format: args.log_format.or(file.log_format).unwrap_or_default(),
             session_minutes: positive(args.session_minutes.or(file.session_minutes).unwrap_or(480), "session_minutes")?,
             tile_cache_bytes: u64::from(args.tile_cache_mb.or(file.tile_cache_mb).unwrap_or(256)) << 20,
+            statement_timeout_secs: positive(
+                args.statement_timeout_secs.or(file.statement_timeout_secs).unwrap_or(30),
+                "statement_timeout_secs",
+            )?,
             lockout_failures: positive(
                 args.lockout_failures.or(file.lockout_failures).unwrap_or(5),
                 "lockout_failures",

@@ -206,3 +206,24 @@ async fn passwords_are_strong_and_a_change_ends_sessions() {
     // The other demo users still log in with the demo password.
     assert_eq!(login(&d.client, &d.base, "officer", "Demo#2026").await.status(), 200);
 }
+
+/// While the database is down, requests fail fast with 503 (2 s to get a connection, not 10)
+/// and the answer carries none of PostgreSQL's words.
+#[tokio::test]
+async fn a_database_outage_answers_503_quickly() {
+    let d = Demo::start().await;
+    let unit: String =
+        sqlx::query_scalar("SELECT unit_code::text FROM house_units ORDER BY id LIMIT 1").fetch_one(&d.pool).await.unwrap();
+    d.pool.close().await;
+    d.env.ok(&["db", "stop"]);
+    for _ in 0..3 {
+        let started = std::time::Instant::now();
+        let (status, _, body) = get(&d, &format!("/api/units/{unit}"), None).await;
+        let took = started.elapsed();
+        assert_eq!(status, 503, "{body}");
+        assert!(body.contains("\"database_unavailable\""), "{body}");
+        assert!(!body.to_lowercase().contains("postgres") && !body.contains("os error"), "{body}");
+        assert!(took < std::time::Duration::from_secs(4), "took {took:?}");
+    }
+    d.env.ok(&["db", "start"]);
+}
