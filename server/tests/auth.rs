@@ -64,7 +64,7 @@ const MATRIX: &[(&str, &str, &[&str])] = &[
     ("GET", "/api/projects/{code}", &["admin", "officer", "appraiser", "auditor"]),
     ("GET", "/api/projects/{code}/units", &["admin", "officer", "appraiser", "auditor"]),
     ("GET", "/api/audit", &["admin", "auditor"]),
-    ("GET", "/files/{*path}", &["admin", "officer", "appraiser", "auditor", "clerk"]),
+    ("GET", "/files/{*path}", &["admin", "officer", "appraiser", "auditor"]),
     ("GET", "/tiles/{layers}", &["public", "admin", "officer", "appraiser", "surveyor", "clerk", "auditor"]),
     ("GET", "/styles/onemap.json", &["public", "admin", "officer", "appraiser", "surveyor", "clerk", "auditor"]),
     ("GET", "/fonts/{fontstack}/{range}", &["public", "admin", "officer", "appraiser", "surveyor", "clerk", "auditor"]),

@@ -212,8 +212,10 @@ async fn passwords_are_strong_and_a_change_ends_sessions() {
 #[tokio::test]
 async fn a_database_outage_answers_503_quickly() {
     let d = Demo::start().await;
-    let unit: String =
-        sqlx::query_scalar("SELECT unit_code::text FROM house_units ORDER BY id LIMIT 1").fetch_one(&d.pool).await.unwrap();
+    let unit: String = sqlx::query_scalar("SELECT unit_code::text FROM house_units ORDER BY id LIMIT 1")
+        .fetch_one(&d.pool)
+        .await
+        .unwrap();
     d.pool.close().await;
     d.env.ok(&["db", "stop"]);
     for _ in 0..3 {
@@ -226,4 +228,56 @@ async fn a_database_outage_answers_503_quickly() {
         assert!(took < std::time::Duration::from_secs(4), "took {took:?}");
     }
     d.env.ok(&["db", "start"]);
+}
+
+/// Security headers on the UI, the OGC HTML pages and files; files follow the relocation scope
+/// (clerks: none) and every download is audited.
+#[tokio::test]
+async fn headers_and_file_downloads() {
+    let dist = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../frontend/dist");
+    let d = Demo::start_with(&[("ONEMAP_STATIC_DIR", dist.to_str().unwrap())]).await;
+    let officer = common::token(&d.client, &d.base, "officer").await;
+    let photo: String =
+        sqlx::query_scalar("SELECT file_path FROM photos ORDER BY id LIMIT 1").fetch_one(&d.pool).await.unwrap();
+    for (path, html) in [
+        ("/".to_owned(), true),
+        ("/ogc?f=html".to_owned(), true),
+        ("/ogc/api?f=html".to_owned(), true),
+        ("/api/docs".to_owned(), true),
+        (format!("/files/{photo}"), false),
+        ("/api/version".to_owned(), false),
+    ] {
+        let (status, h, _) = get(&d, &path, Some(&officer)).await;
+        assert_eq!(status, 200, "{path}");
+        assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(h["x-frame-options"], "DENY", "{path}");
+        assert_eq!(h["referrer-policy"], "same-origin", "{path}");
+        let csp = h.get("content-security-policy").map(|v| v.to_str().unwrap().to_owned());
+        assert_eq!(csp.is_some(), html, "{path}: {csp:?}");
+        if let Some(csp) = csp {
+            assert!(
+                csp.contains("frame-ancestors 'none'") && !csp.contains("script-src 'self' 'unsafe-inline'"),
+                "{csp}"
+            );
+        }
+    }
+    let clerk = common::token(&d.client, &d.base, "clerk").await;
+    let (status, _, body) = get(&d, &format!("/files/{photo}"), Some(&clerk)).await;
+    assert_eq!(status, 403, "{body}");
+    // The audit writer batches: wait for it.
+    let mut downloads = 0i64;
+    for _ in 0..50 {
+        downloads = sqlx::query_scalar(
+            "SELECT count(*) FROM audit_log WHERE action = 'file_download' AND actor = 'user:officer' AND target = $1",
+        )
+        .bind(&photo)
+        .fetch_one(&d.pool)
+        .await
+        .unwrap();
+        if downloads > 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(downloads, 1);
 }

@@ -36,8 +36,25 @@ pub async fn edge(mut req: Request, next: Next) -> Response {
             with_problem_body(&method, next.run(req).await)
         }
     };
-    response.headers_mut().insert(REQUEST_ID, id);
+    let headers = response.headers_mut();
+    headers.insert(REQUEST_ID, id);
+    secure(headers);
     response
+}
+
+/// Headers every answer carries: no MIME sniffing, no referrer to other sites, no framing; HTML
+/// gets the Content-Security-Policy (unless its handler set a stricter one of its own).
+fn secure(headers: &mut axum::http::HeaderMap) {
+    use axum::http::header::{
+        CONTENT_SECURITY_POLICY as CSP, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+    };
+    headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    let html = headers.get(CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    if html && !headers.contains_key(CSP) {
+        headers.insert(CSP, HeaderValue::from_static(crate::base::CONTENT_SECURITY_POLICY));
+    }
 }
 
 /// A client's request id is kept when made of `A–Z a–z 0–9 - _ . :` and at most 64 long (it

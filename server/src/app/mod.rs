@@ -9,7 +9,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
 
-mod edge;
+pub mod edge;
 mod openapi;
 
 use crate::auth::Routes;

@@ -30,8 +30,6 @@ impl Access {
 
 use Role::*;
 
-/// Downloading photos and archive documents.
-pub const FILE_READERS: &[Role] = &[Admin, Officer, Appraiser, Auditor, Clerk];
 /// Reading the audit log.
 pub const AUDITORS: &[Role] = &[Auditor, Admin];
 /// Allocating unit codes (测绘).
@@ -62,7 +60,7 @@ mod tests {
         assert!(matches!(decide(Access::Authenticated, &anonymous), Err(AuthError::Unauthenticated)));
         assert!(matches!(decide(Access::Roles(AUDITORS), &anonymous), Err(AuthError::Unauthenticated)));
         assert!(decide(Access::Authenticated, &clerk).is_ok());
-        assert!(decide(Access::Roles(FILE_READERS), &clerk).is_ok());
+        assert!(decide(Access::Roles(SURVEYORS), &clerk).is_err());
         assert!(matches!(decide(Access::Roles(AUDITORS), &clerk), Err(AuthError::Forbidden("clerk"))));
     }
 }

@@ -17,6 +17,14 @@ pub use journal::{AuditEvent, AuditLog};
 
 use crate::config::Config;
 
+/// The policy of every HTML page: scripts, styles, images and connections from this origin
+/// only (WebAssembly compiled by the page, inline styles for MapLibre and Leptos, `blob:` for
+/// MapLibre's workers and images), never inside a frame of another site.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+    style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; worker-src 'self' blob:; \
+    connect-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'none'; \
+    form-action 'self'; frame-ancestors 'none'";
+
 /// State every handler can reach (one pointer: handlers and middleware clone it per request).
 /// A domain module that needs more (a cache) keeps it in a state of its own that wraps this
 /// one.

@@ -186,7 +186,8 @@ pub async fn connect_app(config: &Config, owner: &PgPool, max_connections: u32) 
     // Requests fail fast while the database is away (503 after 2 s, not 10), and no statement
     // of the server runs longer than the configured timeout.
     let timeout = format!("{}s", config.statement_timeout_secs);
-    let o = options(&url)?.username("onemap_app").password(&password).options([("statement_timeout", timeout.as_str())]);
+    let o =
+        options(&url)?.username("onemap_app").password(&password).options([("statement_timeout", timeout.as_str())]);
     PgPoolOptions::new()
         .max_connections(max_connections)
         .min_connections(1)

@@ -12,14 +12,17 @@ use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG};
 use axum::response::Response;
 
 use crate::auth::Routes;
-use crate::auth::policy::{Access, FILE_READERS};
+use crate::auth::policy::{Access, RELOCATION_READERS};
 use crate::auth::{AuthError, Principal};
 use crate::base::AppState;
 use crate::base::AuditEvent;
 use crate::base::{ApiError, ApiQuery};
 
+/// Photos and archive documents belong to relocation projects: the roles that read relocation
+/// data may download them, within their projects (clerks, who see no compensation data, do
+/// not); every download is audited (they show people and their homes and agreements).
 pub fn routes() -> Routes {
-    Routes::new().route(Method::GET, "/files/{*path}", Access::Roles(FILE_READERS), download)
+    Routes::new().route(Method::GET, "/files/{*path}", Access::Roles(RELOCATION_READERS), download)
 }
 
 #[derive(serde::Deserialize)]
@@ -38,9 +41,13 @@ async fn download(
     let known: Option<(i64, String, String, String)> =
         sqlx::query_as(include_str!("lookup.sql")).bind(&path).fetch_optional(&state.pool).await?;
     let (project_id, project_code, mime, sha) = known.ok_or_else(|| ApiError::not_found(format!("no file {path}")))?;
-    if !p.can_see_project(project_id) {
+    if !p.sees_relocation() || !p.can_see_project(project_id) {
         return Err(AuthError::OutOfScope(project_code).into());
     }
+    let what = if q.thumbnail.is_some() { "thumbnail" } else { "file" };
+    let event = AuditEvent::new(&p.actor, p.role.as_str(), "file_download", &path, "success")
+        .details(serde_json::json!({ "project": project_code, "kind": what }));
+    state.audit.record(event).await;
     if q.thumbnail.is_some() {
         return thumbnail_of(&state, &p, &path).await;
     }

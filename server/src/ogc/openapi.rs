@@ -277,13 +277,69 @@ pub fn spec(b: &str) -> Value {
     })
 }
 
+const DOCS_PAGE: &str = include_str!("docs.html");
+
+/// The page's policy: the server's, with its one inline script allowed by its SHA-256.
+fn docs_policy() -> &'static str {
+    static POLICY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    POLICY.get_or_init(|| {
+        use sha2::{Digest, Sha256};
+        let script = DOCS_PAGE
+            .split_once("<script>")
+            .and_then(|(_, rest)| rest.split_once("</script>"))
+            .map(|(s, _)| s)
+            .unwrap_or_default();
+        let hash = base64_std(&Sha256::digest(script.as_bytes()));
+        crate::base::CONTENT_SECURITY_POLICY.replacen(
+            "script-src 'self'",
+            &format!("script-src 'self' 'sha256-{hash}'"),
+            1,
+        )
+    })
+}
+
+/// Standard base64 with padding (what a CSP hash source takes).
+fn base64_std(bytes: &[u8]) -> String {
+    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |n, (i, b)| n | (u32::from(*b) << (16 - 8 * i)));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ABC[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
 pub async fn document(headers: HeaderMap, RawQuery(raw): RawQuery) -> Result<Response, OgcError> {
     Ok(match only_format(raw.as_deref(), &headers)? {
-        Format::Html => Html(include_str!("docs.html")).into_response(),
+        Format::Html => {
+            let mut page = Html(DOCS_PAGE).into_response();
+            if let Ok(v) = header::HeaderValue::from_str(docs_policy()) {
+                page.headers_mut().insert(header::CONTENT_SECURITY_POLICY, v);
+            }
+            page
+        }
         Format::Json => (
             [(header::CONTENT_TYPE, "application/vnd.oai.openapi+json;version=3.0")],
             serde_json::to_vec(&spec(&base(&headers))).expect("serialises"),
         )
             .into_response(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_docs_page_policy_allows_its_own_script_only() {
+        assert_eq!(super::base64_std(b"hello"), "aGVsbG8=");
+        assert_eq!(super::base64_std(b"hi"), "aGk=");
+        assert_eq!(super::base64_std(b"abc"), "YWJj");
+        let p = super::docs_policy();
+        assert!(p.contains("script-src 'self' 'sha256-") && p.contains("frame-ancestors 'none'"), "{p}");
+    }
 }
