@@ -90,6 +90,11 @@ pub struct GlobalArgs {
     #[arg(long, global = true, env = "ONEMAP_AUDIT_RETENTION_DAYS", value_name = "DAYS")]
     pub audit_retention_days: Option<u32>,
 
+    /// Refusals (401/403) from one address for one reason within this many seconds become one
+    /// audit row with a count [default: 60]
+    #[arg(long, global = true, env = "ONEMAP_AUDIT_REFUSAL_WINDOW_SECS", value_name = "SECS")]
+    pub refusal_window_secs: Option<u32>,
+
     /// Longest a statement of the server may run, seconds [default: 30]
     #[arg(long, global = true, env = "ONEMAP_STATEMENT_TIMEOUT_SECS", value_name = "SECS")]
     pub statement_timeout_secs: Option<u32>,
@@ -121,6 +126,7 @@ struct FileConfig {
     session_minutes: Option<u32>,
     tile_cache_mb: Option<u32>,
     statement_timeout_secs: Option<u32>,
+    refusal_window_secs: Option<u32>,
     lockout_failures: Option<u32>,
     lockout_minutes: Option<u32>,
     audit_retention_days: Option<u32>,
@@ -144,6 +150,8 @@ pub struct Config {
     pub tile_cache_bytes: u64,
     /// PostgreSQL `statement_timeout` of the server's connections.
     pub statement_timeout_secs: i32,
+    /// The window in which refusals from one address for one reason are counted into one row.
+    pub refusal_window_secs: u32,
     pub lockout_failures: i32,
     pub lockout_minutes: i32,
     pub audit_retention_days: u32,
@@ -174,6 +182,7 @@ impl Config {
             log_format: args.log_format.or(file.log_format).unwrap_or_default(),
             session_minutes: positive(args.session_minutes.or(file.session_minutes).unwrap_or(480), "session_minutes")?,
             tile_cache_bytes: u64::from(args.tile_cache_mb.or(file.tile_cache_mb).unwrap_or(256)) << 20,
+            refusal_window_secs: args.refusal_window_secs.or(file.refusal_window_secs).unwrap_or(60).max(1),
             statement_timeout_secs: positive(
                 args.statement_timeout_secs.or(file.statement_timeout_secs).unwrap_or(30),
                 "statement_timeout_secs",

@@ -13,44 +13,62 @@ use common::{Demo, login};
 #[tokio::test]
 async fn parallel_guesses_cannot_outrun_the_lockout() {
     let d = Demo::start().await;
+    // An unknown user first (before the burst uses up this address's attempts).
+    assert_eq!(login(&d.client, &d.base, "nobody-here", "x").await.status(), 401);
     let mut tasks = Vec::new();
     for i in 0..59 {
         let (client, base) = (d.client.clone(), d.base.clone());
-        tasks.push(tokio::spawn(async move { login(&client, &base, "clerk", &format!("wrong-{i}")).await.status() }));
+        tasks.push(tokio::spawn(async move {
+            let r = login(&client, &base, "clerk", &format!("wrong-{i}")).await;
+            (r.status().as_u16(), r.headers().get("retry-after").is_some())
+        }));
     }
     // The right one last, while the wrong ones are still being checked.
     tokio::time::sleep(std::time::Duration::from_millis(30)).await;
     let (client, base) = (d.client.clone(), d.base.clone());
-    tasks.push(tokio::spawn(async move { login(&client, &base, "clerk", "Demo#2026").await.status() }));
-    let mut ok = 0;
+    tasks.push(tokio::spawn(async move {
+        let r = login(&client, &base, "clerk", "Demo#2026").await;
+        (r.status().as_u16(), r.headers().get("retry-after").is_some())
+    }));
+    let (mut ok, mut throttled) = (0, 0);
     for t in tasks {
-        let status = t.await.unwrap();
-        assert!(status == 200 || status == 401, "{status}");
+        let (status, retry_after) = t.await.unwrap();
+        assert!(matches!(status, 200 | 401 | 429), "{status}");
         ok += usize::from(status == 200);
+        if status == 429 {
+            assert!(retry_after, "429 without Retry-After");
+            throttled += 1;
+        }
     }
     assert_eq!(ok, 0, "a login succeeded during the burst");
+    assert!(throttled >= 50, "at most 10 attempts a minute per username, {throttled} throttled of 60");
     let locked: bool = sqlx::query_scalar("SELECT locked_until > now() FROM users WHERE username = 'clerk'")
         .fetch_one(&d.pool)
         .await
         .unwrap();
     assert!(locked, "the burst must leave the account locked");
-    assert_eq!(login(&d.client, &d.base, "clerk", "Demo#2026").await.status(), 401, "locked: the right password too");
+    assert_ne!(login(&d.client, &d.base, "clerk", "Demo#2026").await.status(), 200, "locked: the right password too");
 
-    // The audit log says why each attempt failed (the caller is told nothing).
-    let reasons: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT details->>'reason', count(*) FROM audit_log WHERE action = 'login' AND target = 'clerk' \
-         AND outcome = 'failure' GROUP BY 1 ORDER BY 1",
-    )
-    .fetch_all(&d.pool)
-    .await
-    .unwrap();
-    let total: i64 = reasons.iter().map(|r| r.1).sum();
-    assert_eq!(total, 61, "{reasons:?}");
-    assert!(
-        reasons.iter().any(|(r, _)| r == "locked") && reasons.iter().any(|(r, _)| r == "wrong_password"),
-        "{reasons:?}"
-    );
-    let _ = login(&d.client, &d.base, "nobody-here", "x").await;
+    // The audit log says why each attempt failed (the caller is told nothing); throttled
+    // attempts go through the batching writer: wait for it.
+    let mut reasons: Vec<(String, i64)> = Vec::new();
+    for _ in 0..50 {
+        reasons = sqlx::query_as(
+            "SELECT details->>'reason', count(*) FROM audit_log WHERE action = 'login' AND target = 'clerk' \
+             AND outcome = 'failure' GROUP BY 1 ORDER BY 1",
+        )
+        .fetch_all(&d.pool)
+        .await
+        .unwrap();
+        if reasons.iter().map(|r| r.1).sum::<i64>() >= 61 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(reasons.iter().map(|r| r.1).sum::<i64>(), 61, "{reasons:?}");
+    for reason in ["throttled", "wrong_password"] {
+        assert!(reasons.iter().any(|(r, _)| r == reason), "no {reason}: {reasons:?}");
+    }
     let unknown: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM audit_log WHERE action = 'login' AND target = 'nobody-here' AND details->>'reason' = 'unknown_user'",
     )
@@ -280,4 +298,61 @@ async fn headers_and_file_downloads() {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     assert_eq!(downloads, 1);
+}
+
+/// Every refusal is audited with the caller's real role and the reason — anonymous callers,
+/// appraisers outside their projects, clerks on relocation collections — and a flood of them
+/// (forged bearer tokens) becomes one row with a count per address, reason and window.
+#[tokio::test]
+async fn refusals_are_audited_and_floods_aggregated() {
+    let d = Demo::start_with(&[("ONEMAP_AUDIT_REFUSAL_WINDOW_SECS", "2")]).await;
+    let appraiser2 = common::token(&d.client, &d.base, "appraiser2").await;
+    let clerk = common::token(&d.client, &d.base, "clerk").await;
+    let cases = [
+        ("/api/projects", None, 401, "anonymous", "public", "unauthenticated"),
+        (
+            "/api/projects/WX-ZS-2023-01",
+            Some(appraiser2.as_str()),
+            403,
+            "user:appraiser2",
+            "appraiser",
+            "project_out_of_scope",
+        ),
+        ("/ogc/collections/compensation_units/items", Some(clerk.as_str()), 403, "user:clerk", "clerk", "forbidden"),
+        ("/ogc/collections/compensation_units/items", None, 401, "anonymous", "public", "unauthenticated"),
+    ];
+    for (path, bearer, status, ..) in &cases {
+        let (got, _, body) = get(&d, path, *bearer).await;
+        assert_eq!(got, *status, "{path}: {body}");
+    }
+    // 300 requests with a forged (well-formed, unknown) token from one address.
+    let forged = format!("om_{}", "0".repeat(64));
+    for _ in 0..300 {
+        let (status, _, _) = get(&d, "/api/projects", Some(&forged)).await;
+        assert_eq!(status, 401);
+    }
+    tokio::time::sleep(std::time::Duration::from_secs(4)).await; // the window closes, the writer writes
+    for (path, _, _, actor, role, reason) in &cases {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM audit_log WHERE action LIKE 'access_denied%' AND actor = $1 AND role = $2 \
+             AND details->>'reason' = $3 AND (target = 'GET ' || $4 OR details->'targets' ? ('GET ' || $4))",
+        )
+        .bind(actor)
+        .bind(role)
+        .bind(reason)
+        .bind(path.split('?').next().unwrap())
+        .fetch_one(&d.pool)
+        .await
+        .unwrap();
+        assert!(n >= 1, "{path} as {actor} ({role}, {reason}) left no audit row");
+    }
+    let rows: Vec<(String, Option<i64>)> = sqlx::query_as(
+        "SELECT action, (details->>'count')::bigint FROM audit_log WHERE details->>'reason' = 'invalid_token' ORDER BY id",
+    )
+    .fetch_all(&d.pool)
+    .await
+    .unwrap();
+    assert!(rows.len() <= 6, "300 refusals made {} rows", rows.len());
+    let counted: i64 = rows.iter().map(|(a, c)| if a == "access_denied" { 1 } else { c.unwrap_or(0) }).sum();
+    assert_eq!(counted, 300, "{rows:?}");
 }

@@ -15,9 +15,9 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 
-use super::routing::Refused;
 use super::{AuthError, CSRF_HEADER, Principal, Role, SESSION_COOKIE, secret_hash};
 use crate::base::context::{CONTEXT, ClientAddr, RequestContext, with_context};
+use crate::base::error::Refusal;
 use crate::base::{ApiError, AppState, AuditEvent};
 
 pub async fn authenticate(State(state): State<AppState>, req: Request, next: Next) -> Response {
@@ -47,17 +47,13 @@ pub async fn authenticate(State(state): State<AppState>, req: Request, next: Nex
     let principal = match outcome {
         Ok(p) => p,
         Err(e) => {
-            if matches!(e, AuthError::Csrf | AuthError::UnknownToken | AuthError::MalformedToken) {
-                let actor =
-                    resolve(&state, &parts.headers).await.map(|(p, _)| p.actor).unwrap_or_else(|_| "unknown".into());
-                let target = format!("{method} {}", parts.uri.path());
-                let event = AuditEvent::new(&actor, "-", "access_denied", &target, "failure")
-                    .client(&client)
-                    .request_id(request_id.as_deref())
-                    .details(serde_json::json!({ "reason": e.to_string() }));
-                state.audit.record(event).await;
-            }
-            return ApiError::from(e).into_response();
+            // A bad token or CSRF header: the caller is not known (or not believed).
+            let role = if matches!(e, AuthError::Csrf) { "session" } else { "anonymous" };
+            let response = ApiError::from(e).into_response();
+            let refusal = refusal_of(&response);
+            audit_refusal(&state, refusal, "unknown", role, &method, parts.uri.path(), &client, request_id.as_deref())
+                .await;
+            return response;
         }
     };
     parts.extensions.insert(principal.clone());
@@ -75,14 +71,9 @@ pub async fn authenticate(State(state): State<AppState>, req: Request, next: Nex
             (response, u, m)
         })
         .await;
-    if let Some(Refused(reason)) = response.extensions().get::<Refused>() {
-        let target = format!("{method} {}", uri.path());
-        let event = AuditEvent::new(&principal.actor, "-", "access_denied", &target, "failure")
-            .client(&client)
-            .request_id(request_id.as_deref())
-            .details(serde_json::json!({ "reason": reason }));
-        state.audit.record(event).await;
-    }
+    let role = principal.role.as_str();
+    let refusal = refusal_of(&response);
+    audit_refusal(&state, refusal, &principal.actor, role, &method, uri.path(), &client, request_id.as_deref()).await;
     // Every read that served personal data is audited (the masking layer counted the fields).
     if unmasked + masked > 0 {
         state
@@ -102,6 +93,37 @@ pub async fn authenticate(State(state): State<AppState>, req: Request, next: Nex
             .await;
     }
     response
+}
+
+/// The refusal a response carries: a 401 or 403 problem other than a failed login (which has
+/// its own `login` row).
+fn refusal_of(response: &Response) -> Option<Refusal> {
+    if !matches!(response.status().as_u16(), 401 | 403) {
+        return None;
+    }
+    response.extensions().get::<Refusal>().filter(|r| r.code != "invalid_credentials").cloned()
+}
+
+/// Every 401 and 403 is audited with the caller, its role and the reason (failed logins have
+/// their own `login` rows), through the aggregator that keeps floods out of the log.
+#[allow(clippy::too_many_arguments)]
+async fn audit_refusal(
+    state: &AppState,
+    refusal: Option<Refusal>,
+    actor: &str,
+    role: &str,
+    method: &Method,
+    path: &str,
+    client: &str,
+    request_id: Option<&str>,
+) {
+    let Some(refusal) = refusal else { return };
+    let target: String = format!("{method} {path}").chars().take(512).collect();
+    let event = AuditEvent::new(actor, role, "access_denied", &target, "failure")
+        .client(client)
+        .request_id(request_id)
+        .details(serde_json::json!({ "reason": refusal.code, "message": refusal.message }));
+    state.refusals.record(client, refusal.code, event).await;
 }
 
 #[derive(sqlx::FromRow)]

@@ -8,6 +8,7 @@ mod middleware;
 pub mod password;
 pub mod policy;
 pub mod routing;
+mod throttle;
 
 use axum::extract::State;
 use axum::http::header::SET_COOKIE;
@@ -68,6 +69,9 @@ impl From<AuthError> for ApiError {
 pub const SESSION_COOKIE: &str = "onemap_session";
 /// Longest username a login takes (longer ones are refused before any lookup).
 pub const MAX_USERNAME: usize = 64;
+/// Login attempts per minute for one username, and from one client address.
+pub const LOGINS_PER_USER_PER_MINUTE: u32 = 10;
+pub const LOGINS_PER_ADDRESS_PER_MINUTE: u32 = 60;
 /// Longest password a login takes, in bytes (argon2 would hash any length).
 pub const MAX_PASSWORD: usize = 1024;
 pub const CSRF_HEADER: &str = "x-csrf-token";
@@ -142,6 +146,29 @@ async fn login(
     Extension(client): Extension<ClientAddr>,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
+    // Throttling per username and per address comes first: past it nothing is looked up.
+    static THROTTLE: std::sync::LazyLock<throttle::Throttle> = std::sync::LazyLock::new(throttle::Throttle::new);
+    let name_key = format!("user:{}", req.username.chars().take(MAX_USERNAME).collect::<String>().to_lowercase());
+    let throttled = THROTTLE
+        .attempt(name_key, LOGINS_PER_USER_PER_MINUTE)
+        .and_then(|()| THROTTLE.attempt(format!("addr:{}", client.0), LOGINS_PER_ADDRESS_PER_MINUTE));
+    if let Err(wait) = throttled {
+        let shown: String = req.username.chars().take(MAX_USERNAME).collect();
+        let event = AuditEvent::new(&format!("user:{shown}"), "public", "login", &shown, "failure")
+            .client(&client.0)
+            .details(serde_json::json!({ "reason": "throttled" }));
+        state.audit.record(event).await;
+        let mut response = ApiError::new(
+            axum::http::StatusCode::TOO_MANY_REQUESTS,
+            "too_many_logins",
+            format!("too many login attempts for this user or from this address: try again in {wait} s"),
+        )
+        .into_response();
+        if let Ok(v) = HeaderValue::from_str(&wait.to_string()) {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+        }
+        return Ok(response);
+    }
     if req.username.chars().count() > MAX_USERNAME || req.password.len() > MAX_PASSWORD || req.username.is_empty() {
         let shown: String = req.username.chars().take(MAX_USERNAME).collect();
         let event = AuditEvent::new(&format!("user:{shown}"), "public", "login", &shown, "failure")

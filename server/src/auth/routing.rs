@@ -75,10 +75,6 @@ impl<S: Clone + Send + Sync + 'static> Routes<S> {
     }
 }
 
-/// A refusal by the route's rule; `authenticate` audits it.
-#[derive(Debug, Clone)]
-pub struct Refused(pub String);
-
 /// The layer that applies a route's rule: refuses before the handler, or calls it directly
 /// (no clone of the handler per request, unlike a `from_fn` middleware).
 #[derive(Debug, Clone, Copy)]
@@ -122,11 +118,7 @@ where
     }
 }
 
+/// A refusal by the route's rule (`authenticate` audits it, as every 401 and 403).
 fn refusal(e: AuthError) -> Response {
-    let refused = matches!(e, AuthError::Forbidden(_)).then(|| Refused(e.to_string()));
-    let mut response = ApiError::from(e).into_response();
-    if let Some(r) = refused {
-        response.extensions_mut().insert(r);
-    }
-    response
+    ApiError::from(e).into_response()
 }

@@ -6,6 +6,13 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
+/// The code and message of a problem answer, kept on the response for the audit of refusals.
+#[derive(Debug, Clone)]
+pub struct Refusal {
+    pub code: &'static str,
+    pub message: String,
+}
+
 /// An error on its way to the client.
 #[derive(Debug)]
 pub struct ApiError {
@@ -56,6 +63,8 @@ impl IntoResponse for ApiError {
         response
             .headers_mut()
             .insert(axum::http::header::CONTENT_TYPE, axum::http::HeaderValue::from_static("application/problem+json"));
+        // For the middleware that audits refusals: why, without reading the body back.
+        response.extensions_mut().insert(Refusal { code: self.code, message: self.message });
         response
     }
 }

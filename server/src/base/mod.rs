@@ -5,6 +5,7 @@
 pub mod context;
 pub mod error;
 pub mod journal;
+pub mod refusals;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -14,6 +15,7 @@ use sqlx::PgPool;
 pub use context::{ClientAddr, Principal, Role};
 pub use error::{ApiError, ApiJson, ApiQuery};
 pub use journal::{AuditEvent, AuditLog};
+pub use refusals::Refusals;
 
 use crate::config::Config;
 
@@ -37,11 +39,16 @@ pub struct Shared {
     pub config: Arc<Config>,
     pub started: Instant,
     pub audit: AuditLog,
+    /// Refused requests, aggregated per client address and reason before the audit log.
+    pub refusals: Refusals,
 }
 
 impl AppState {
+    /// The state of a running server (spawns the refusal aggregator's task).
     pub fn new(pool: PgPool, config: Config, audit: AuditLog) -> Self {
-        Self(Arc::new(Shared { pool, config: Arc::new(config), started: Instant::now(), audit }))
+        let window = std::time::Duration::from_secs(u64::from(config.refusal_window_secs));
+        let refusals = Refusals::start(audit.clone(), window);
+        Self(Arc::new(Shared { pool, config: Arc::new(config), started: Instant::now(), audit, refusals }))
     }
 }
 
