@@ -95,6 +95,11 @@ pub struct GlobalArgs {
     #[arg(long, global = true, env = "ONEMAP_AUDIT_REFUSAL_WINDOW_SECS", value_name = "SECS")]
     pub refusal_window_secs: Option<u32>,
 
+    /// How often the server records the audit log's head outside the database, seconds
+    /// [default: 60]
+    #[arg(long, global = true, env = "ONEMAP_AUDIT_HEAD_SECS", value_name = "SECS")]
+    pub audit_head_secs: Option<u32>,
+
     /// Longest a statement of the server may run, seconds [default: 30]
     #[arg(long, global = true, env = "ONEMAP_STATEMENT_TIMEOUT_SECS", value_name = "SECS")]
     pub statement_timeout_secs: Option<u32>,
@@ -127,6 +132,7 @@ struct FileConfig {
     tile_cache_mb: Option<u32>,
     statement_timeout_secs: Option<u32>,
     refusal_window_secs: Option<u32>,
+    audit_head_secs: Option<u32>,
     lockout_failures: Option<u32>,
     lockout_minutes: Option<u32>,
     audit_retention_days: Option<u32>,
@@ -152,6 +158,8 @@ pub struct Config {
     pub statement_timeout_secs: i32,
     /// The window in which refusals from one address for one reason are counted into one row.
     pub refusal_window_secs: u32,
+    /// How often the server records the audit log's head.
+    pub audit_head_secs: u32,
     pub lockout_failures: i32,
     pub lockout_minutes: i32,
     pub audit_retention_days: u32,
@@ -182,6 +190,7 @@ impl Config {
             log_format: args.log_format.or(file.log_format).unwrap_or_default(),
             session_minutes: positive(args.session_minutes.or(file.session_minutes).unwrap_or(480), "session_minutes")?,
             tile_cache_bytes: u64::from(args.tile_cache_mb.or(file.tile_cache_mb).unwrap_or(256)) << 20,
+            audit_head_secs: args.audit_head_secs.or(file.audit_head_secs).unwrap_or(60).max(1),
             refusal_window_secs: args.refusal_window_secs.or(file.refusal_window_secs).unwrap_or(60).max(1),
             statement_timeout_secs: positive(
                 args.statement_timeout_secs.or(file.statement_timeout_secs).unwrap_or(30),

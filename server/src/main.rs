@@ -196,6 +196,8 @@ async fn run(command: Command, config: Config) -> Result<(), CliError> {
             let (audit, writer) = base::AuditLog::start(pool.clone());
             let tiles = tiles::TileCache::new(config.tile_cache_bytes);
             tokio::spawn(tiles::listen(pool.clone(), tiles.clone()));
+            let every = std::time::Duration::from_secs(u64::from(config.audit_head_secs));
+            tokio::spawn(base::head::keep_recording(pool.clone(), config.data_dir.clone(), every));
             let state = base::AppState::new(pool, config, audit);
             app::serve(state, tiles, writer).await?;
         }
@@ -260,6 +262,7 @@ async fn run(command: Command, config: Config) -> Result<(), CliError> {
                     }
                 }
             }
+            record_head(&pool, &config).await;
         }
         Command::Apikey(cmd) => {
             let pool = db::connect(&config, 2).await?;
@@ -282,6 +285,7 @@ async fn run(command: Command, config: Config) -> Result<(), CliError> {
                     println!("API key {name} revoked");
                 }
             }
+            record_head(&pool, &config).await;
         }
         Command::TileSql { layers, zoom } => {
             let layers = tiles::parse_layers(&layers).map_err(|e| CliError::Message(e.message))?;
@@ -295,11 +299,16 @@ async fn run(command: Command, config: Config) -> Result<(), CliError> {
         Command::Audit(AuditCommand::Verify) => {
             let pool = db::connect(&config, 2).await?;
             db::migrate(&pool).await?;
-            match audit::verify(&pool).await.map_err(db::DbError::from)? {
+            let recorded = base::head::read(&config.data_dir).map_err(CliError::Message)?;
+            match audit::verify_with_head(&pool, recorded.as_ref()).await.map_err(db::DbError::from)? {
                 audit::Verdict::Intact { rows, from_checkpoint } => {
                     let from =
                         from_checkpoint.map(|c| format!(" (from the checkpoint after row {c})")).unwrap_or_default();
-                    println!("audit log intact: {rows} rows verified{from}");
+                    let head = match &recorded {
+                        Some(h) => format!("; the head recorded at {} (row {}) is there", h.recorded_at, h.id),
+                        None => "; no head recorded yet (audit-head.json)".to_owned(),
+                    };
+                    println!("audit log intact: {rows} rows verified{from}{head}");
                 }
                 audit::Verdict::Broken { rows_checked, problem } => {
                     return Err(CliError::Message(format!(
@@ -313,6 +322,7 @@ async fn run(command: Command, config: Config) -> Result<(), CliError> {
             db::migrate(&pool).await?;
             let removed = audit::prune(&pool, config.audit_retention_days).await.map_err(db::DbError::from)?;
             println!("pruned {removed} audit rows older than {} days", config.audit_retention_days);
+            record_head(&pool, &config).await;
         }
         Command::Demo(DemoCommand::Load(args)) => {
             let pool = db::connect(&config, 4).await?;
@@ -326,9 +336,17 @@ async fn run(command: Command, config: Config) -> Result<(), CliError> {
                 base::journal::append(done.tx, &[event]).await.map_err(|e| e.to_string())
             })
             .await?;
+            record_head(&pool, &config).await;
         }
     }
     Ok(())
+}
+
+/// After a command that appended to the audit log: its head, recorded outside the database.
+async fn record_head(pool: &sqlx::PgPool, config: &Config) {
+    if let Err(e) = base::head::record(pool, &config.data_dir).await {
+        eprintln!("warning: {e}");
+    }
 }
 
 fn fail(e: &dyn std::fmt::Display) -> ExitCode {

@@ -356,3 +356,39 @@ async fn refusals_are_audited_and_floods_aggregated() {
     let counted: i64 = rows.iter().map(|(a, c)| if a == "access_denied" { 1 } else { c.unwrap_or(0) }).sum();
     assert_eq!(counted, 300, "{rows:?}");
 }
+
+/// Deleting the newest audit rows (with superuser rights) is found: the head recorded outside
+/// the database (audit-head.json, every ONEMAP_AUDIT_HEAD_SECS) names a row that is gone.
+#[tokio::test]
+async fn truncating_the_audit_log_tail_is_detected() {
+    let d = Demo::start_with(&[("ONEMAP_AUDIT_HEAD_SECS", "1")]).await;
+    for user in ["officer", "clerk", "auditor"] {
+        common::token(&d.client, &d.base, user).await;
+    }
+    // The server records the head within a second or two.
+    let head_file = d.env.data_dir().join("audit-head.json");
+    let max: i64 = sqlx::query_scalar("SELECT max(id) FROM audit_log").fetch_one(&d.pool).await.unwrap();
+    let mut recorded = 0;
+    for _ in 0..50 {
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        if let Ok(text) = std::fs::read_to_string(&head_file) {
+            recorded = serde_json::from_str::<serde_json::Value>(&text).unwrap()["id"].as_i64().unwrap();
+            if recorded >= max {
+                break;
+            }
+        }
+    }
+    assert!(recorded >= max, "head file {recorded} behind the table's {max}");
+    assert!(d.env.ok(&["audit", "verify"]).contains("intact"));
+
+    // The attack of issue 13: remove the last 2 rows (then the last 20 would be the same).
+    sqlx::raw_sql(
+        "ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only;
+         DELETE FROM audit_log WHERE id > (SELECT max(id) - 2 FROM audit_log);
+         ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only;",
+    )
+    .execute(&d.pool)
+    .await
+    .unwrap();
+    common::assert_one_error_line(&d.env.run(&["audit", "verify"]), "were removed from the end");
+}

@@ -125,12 +125,16 @@ pub async fn serve(
     audit_writer: tokio::task::JoinHandle<()>,
 ) -> Result<(), ServeError> {
     let addr = state.config.listen;
+    let (pool, data_dir) = (state.pool.clone(), state.config.data_dir.clone());
     let listener = TcpListener::bind(addr).await.map_err(|source| ServeError::Bind { addr, source })?;
     tracing::info!(%addr, "onemap is serving on http://{addr}");
     let app = router(state, tiles, Counts::default()).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
     // The router (and with it every sender) is gone: the audit writer drains and stops.
     let _ = tokio::time::timeout(std::time::Duration::from_secs(10), audit_writer).await;
+    if let Err(e) = crate::base::head::record(&pool, &data_dir).await {
+        tracing::warn!(error = %e, "audit log head not recorded at shutdown");
+    }
     tracing::info!("shut down cleanly");
     Ok(())
 }

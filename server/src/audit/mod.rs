@@ -12,6 +12,7 @@ use sqlx::{Acquire, PgPool};
 use crate::auth::Routes;
 use crate::auth::policy::AUDITORS;
 use crate::auth::policy::Access;
+use crate::base::head::{Head, current};
 use crate::base::journal::{AuditEvent, GENESIS, append, digest};
 use crate::base::{ApiError, ApiQuery, AppState};
 
@@ -76,6 +77,36 @@ impl Row {
 pub enum Verdict {
     Intact { rows: u64, from_checkpoint: Option<i64> },
     Broken { rows_checked: u64, problem: String },
+}
+
+/// The chain's verdict checked against the head recorded outside the database: rows removed
+/// from the end (and a head row whose hash changed) are found there.
+pub async fn verify_with_head(pool: &PgPool, recorded: Option<&Head>) -> sqlx::Result<Verdict> {
+    let verdict = verify(pool).await?;
+    let (Verdict::Intact { rows, .. }, Some(head)) = (&verdict, recorded) else { return Ok(verdict) };
+    let last: Option<(i64, Vec<u8>)> = current(pool).await?;
+    let at: Option<Vec<u8>> =
+        sqlx::query_scalar("SELECT hash FROM audit_log WHERE id = $1").bind(head.id).fetch_optional(pool).await?;
+    let pruned_through: Option<i64> =
+        sqlx::query_scalar("SELECT max(through_id) FROM audit_checkpoints").fetch_one(pool).await?;
+    let last_id = last.as_ref().map(|l| l.0).unwrap_or(pruned_through.unwrap_or(0));
+    let broken = |problem: String| Ok(Verdict::Broken { rows_checked: *rows, problem });
+    if last_id < head.id {
+        return broken(format!(
+            "rows {}–{} were removed from the end: the log ends at row {last_id}, but row {} was recorded as its \
+             head at {} (audit-head.json)",
+            last_id + 1,
+            head.id,
+            head.id,
+            head.recorded_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        ));
+    }
+    match at {
+        Some(hash) if hex::encode(&hash) != head.hash => {
+            broken(format!("row {} differs from the head recorded at {}", head.id, head.recorded_at))
+        }
+        _ => Ok(verdict),
+    }
 }
 
 /// Walks the whole chain and reports the first broken link.

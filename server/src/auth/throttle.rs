@@ -25,10 +25,9 @@ impl Throttle {
         let now = Instant::now();
         if map.len() >= MAX_KEYS && !map.contains_key(&key) {
             map.retain(|_, (start, _)| now.duration_since(*start) < WINDOW);
-            if map.len() >= MAX_KEYS {
-                if let Some(oldest) = map.iter().min_by_key(|(_, (s, _))| *s).map(|(k, _)| k.clone()) {
-                    map.remove(&oldest);
-                }
+            let oldest = map.iter().min_by_key(|(_, (s, _))| *s).map(|(k, _)| k.clone());
+            if let Some(oldest) = oldest.filter(|_| map.len() >= MAX_KEYS) {
+                map.remove(&oldest);
             }
         }
         let entry = map.entry(key).or_insert((now, 0));

@@ -4,6 +4,7 @@
 
 pub mod context;
 pub mod error;
+pub mod head;
 pub mod journal;
 pub mod refusals;
 
