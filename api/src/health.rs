@@ -15,6 +15,18 @@ pub struct Health {
     /// The newest migration applied to the database.
     pub schema_version: Option<i64>,
     pub uptime_seconds: u64,
+    /// PostgreSQL's `statement_timeout` on the server's connections, as PostgreSQL reports it.
+    pub statement_timeouts: StatementTimeouts,
+}
+
+/// 语句超时 by kind of request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StatementTimeouts {
+    /// The JSON API's connections, e.g. `10s`.
+    pub api: String,
+    /// Tiles and OGC API pages, e.g. `1min`.
+    pub bulk: String,
 }
 
 /// 版本 (`GET /api/version`): build facts.

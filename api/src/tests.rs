@@ -48,9 +48,11 @@ fn round_trip<T: Serialize + DeserializeOwned>(sample: &str) -> T {
 fn health() {
     let h: Health = round_trip(
         r#"{"status":"ok","database":"reachable","postgres_version":"15.14 (Debian 15.14-0+deb12u1)",
-            "postgis_version":"3.3.2","schema_version":20261122000009,"uptime_seconds":42}"#,
+            "postgis_version":"3.3.2","schema_version":20261122000009,"uptime_seconds":42,
+            "statement_timeouts":{"api":"10s","bulk":"1min"}}"#,
     );
     assert_eq!(h.schema_version, Some(20261122000009));
+    assert_eq!(h.statement_timeouts.bulk, "1min");
     round_trip::<Version>(r#"{"name":"onemap","version":"0.1.0","git_commit":null,"schema_version":20261122000009}"#);
     round_trip::<Stats>(
         r#"{"admin_areas":12,"cadastral_districts":11,"cadastral_subdistricts":117,"roads":412,

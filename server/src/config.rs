@@ -100,9 +100,13 @@ pub struct GlobalArgs {
     #[arg(long, global = true, env = "ONEMAP_AUDIT_HEAD_SECS", value_name = "SECS")]
     pub audit_head_secs: Option<u32>,
 
-    /// Longest a statement of the server may run, seconds [default: 30]
+    /// Longest a statement of the JSON API may run, seconds [default: 10]
     #[arg(long, global = true, env = "ONEMAP_STATEMENT_TIMEOUT_SECS", value_name = "SECS")]
     pub statement_timeout_secs: Option<u32>,
+
+    /// Longest a statement of a tile or an OGC API page may run, seconds [default: 60]
+    #[arg(long, global = true, env = "ONEMAP_BULK_STATEMENT_TIMEOUT_SECS", value_name = "SECS")]
+    pub bulk_statement_timeout_secs: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, clap::ValueEnum)]
@@ -131,6 +135,7 @@ struct FileConfig {
     session_minutes: Option<u32>,
     tile_cache_mb: Option<u32>,
     statement_timeout_secs: Option<u32>,
+    bulk_statement_timeout_secs: Option<u32>,
     refusal_window_secs: Option<u32>,
     audit_head_secs: Option<u32>,
     lockout_failures: Option<u32>,
@@ -154,8 +159,10 @@ pub struct Config {
     pub session_minutes: i32,
     /// Bytes of cached tiles (0: no cache).
     pub tile_cache_bytes: u64,
-    /// PostgreSQL `statement_timeout` of the server's connections.
+    /// PostgreSQL `statement_timeout` of the JSON API's connections, and of the bulk ones
+    /// (tiles, OGC API pages).
     pub statement_timeout_secs: i32,
+    pub bulk_statement_timeout_secs: i32,
     /// The window in which refusals from one address for one reason are counted into one row.
     pub refusal_window_secs: u32,
     /// How often the server records the audit log's head.
@@ -193,8 +200,12 @@ impl Config {
             audit_head_secs: args.audit_head_secs.or(file.audit_head_secs).unwrap_or(60).max(1),
             refusal_window_secs: args.refusal_window_secs.or(file.refusal_window_secs).unwrap_or(60).max(1),
             statement_timeout_secs: positive(
-                args.statement_timeout_secs.or(file.statement_timeout_secs).unwrap_or(30),
+                args.statement_timeout_secs.or(file.statement_timeout_secs).unwrap_or(10),
                 "statement_timeout_secs",
+            )?,
+            bulk_statement_timeout_secs: positive(
+                args.bulk_statement_timeout_secs.or(file.bulk_statement_timeout_secs).unwrap_or(60),
+                "bulk_statement_timeout_secs",
             )?,
             lockout_failures: positive(
                 args.lockout_failures.or(file.lockout_failures).unwrap_or(5),

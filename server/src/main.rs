@@ -192,13 +192,16 @@ async fn run(command: Command, config: Config) -> Result<(), CliError> {
         Command::Serve => {
             let owner = db::connect(&config, 2).await?;
             db::migrate(&owner).await?;
-            let pool = db::connect_app(&config, &owner, config.db_pool).await?;
+            // Two kinds of request, two statement timeouts: the JSON API (lookups, short) and
+            // tiles and OGC API pages (bulk reads, longer).
+            let pool = db::connect_app(&config, &owner, config.db_pool, config.statement_timeout_secs).await?;
+            let bulk = db::connect_app(&config, &owner, config.db_pool, config.bulk_statement_timeout_secs).await?;
             let (audit, writer) = base::AuditLog::start(pool.clone());
             let tiles = tiles::TileCache::new(config.tile_cache_bytes);
             tokio::spawn(tiles::listen(pool.clone(), tiles.clone()));
             let every = std::time::Duration::from_secs(u64::from(config.audit_head_secs));
             tokio::spawn(base::head::keep_recording(pool.clone(), config.data_dir.clone(), every));
-            let state = base::AppState::new(pool, config, audit);
+            let state = base::AppState::new(pool, bulk, config, audit);
             app::serve(state, tiles, writer).await?;
         }
         Command::Db(DbCommand::Migrate) => {

@@ -225,11 +225,17 @@ async fn passwords_are_strong_and_a_change_ends_sessions() {
     assert_eq!(login(&d.client, &d.base, "officer", "Demo#2026").await.status(), 200);
 }
 
-/// While the database is down, requests fail fast with 503 (2 s to get a connection, not 10)
+/// Each kind of request has its statement timeout (PostgreSQL reports them through /health);
+/// while the database is down, requests fail fast with 503 (2 s to get a connection, not 10)
 /// and the answer carries none of PostgreSQL's words.
 #[tokio::test]
-async fn a_database_outage_answers_503_quickly() {
-    let d = Demo::start().await;
+async fn statement_timeouts_and_a_database_outage() {
+    let d =
+        Demo::start_with(&[("ONEMAP_STATEMENT_TIMEOUT_SECS", "7"), ("ONEMAP_BULK_STATEMENT_TIMEOUT_SECS", "90")]).await;
+    let (status, _, body) = get(&d, "/health", None).await;
+    assert_eq!(status, 200);
+    let health: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(health["statement_timeouts"], serde_json::json!({ "api": "7s", "bulk": "90s" }), "{body}");
     let unit: String = sqlx::query_scalar("SELECT unit_code::text FROM house_units ORDER BY id LIMIT 1")
         .fetch_one(&d.pool)
         .await

@@ -36,7 +36,11 @@ pub struct AppState(Arc<Shared>);
 
 /// What [`AppState`] points to.
 pub struct Shared {
+    /// Connections for the JSON API (statement timeout `ONEMAP_STATEMENT_TIMEOUT_SECS`).
     pub pool: PgPool,
+    /// Connections for tiles and OGC API pages: bulk reads with a longer statement timeout
+    /// (`ONEMAP_BULK_STATEMENT_TIMEOUT_SECS`).
+    pub bulk: PgPool,
     pub config: Arc<Config>,
     pub started: Instant,
     pub audit: AuditLog,
@@ -46,10 +50,10 @@ pub struct Shared {
 
 impl AppState {
     /// The state of a running server (spawns the refusal aggregator's task).
-    pub fn new(pool: PgPool, config: Config, audit: AuditLog) -> Self {
+    pub fn new(pool: PgPool, bulk: PgPool, config: Config, audit: AuditLog) -> Self {
         let window = std::time::Duration::from_secs(u64::from(config.refusal_window_secs));
         let refusals = Refusals::start(audit.clone(), window);
-        Self(Arc::new(Shared { pool, config: Arc::new(config), started: Instant::now(), audit, refusals }))
+        Self(Arc::new(Shared { pool, bulk, config: Arc::new(config), started: Instant::now(), audit, refusals }))
     }
 }
 

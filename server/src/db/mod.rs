@@ -157,7 +157,14 @@ pub async fn schema_version(pool: &PgPool) -> Result<Option<i64>, sqlx::Error> {
 /// which may not UPDATE, DELETE or TRUNCATE the audit log; its password is generated once and
 /// kept in `<data-dir>/pg.app-password`. With DATABASE_URL it is that URL's role: give it the
 /// same grants as `onemap_app` (see the auth migration) in production.
-pub async fn connect_app(config: &Config, owner: &PgPool, max_connections: u32) -> Result<PgPool, DbError> {
+/// A pool of the server's own role (`onemap_app`) whose statements stop after
+/// `statement_timeout_secs`.
+pub async fn connect_app(
+    config: &Config,
+    owner: &PgPool,
+    max_connections: u32,
+    statement_timeout_secs: i32,
+) -> Result<PgPool, DbError> {
     if config.database_url.is_some() {
         return Ok(owner.clone());
     }
@@ -184,8 +191,8 @@ pub async fn connect_app(config: &Config, owner: &PgPool, max_connections: u32) 
     sqlx::query(&format!("ALTER ROLE onemap_app LOGIN PASSWORD '{password}'")).execute(owner).await?;
     let url = resolve_url(config).await?;
     // Requests fail fast while the database is away (503 after 2 s, not 10), and no statement
-    // of the server runs longer than the configured timeout.
-    let timeout = format!("{}s", config.statement_timeout_secs);
+    // runs longer than the timeout of its kind.
+    let timeout = format!("{statement_timeout_secs}s");
     let o =
         options(&url)?.username("onemap_app").password(&password).options([("statement_timeout", timeout.as_str())]);
     PgPoolOptions::new()

@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{Method, StatusCode};
 use onemap_api::Problem;
-use onemap_api::health::{Health, Stats, Version};
+use onemap_api::health::{Health, StatementTimeouts, Stats, Version};
 
 use crate::auth::Routes;
 use crate::auth::policy::Access;
@@ -37,6 +37,9 @@ async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiError>
     let (postgres_version, postgis_version): (String, String) =
         sqlx::query_as(include_str!("versions.sql")).fetch_one(&state.pool).await.map_err(unavailable)?;
     let schema_version = crate::db::schema_version(&state.pool).await.map_err(unavailable)?;
+    let show = "SELECT current_setting('statement_timeout')";
+    let api: String = sqlx::query_scalar(show).fetch_one(&state.pool).await.map_err(unavailable)?;
+    let bulk: String = sqlx::query_scalar(show).fetch_one(&state.bulk).await.map_err(unavailable)?;
     Ok(Json(Health {
         status: "ok".into(),
         database: "reachable".into(),
@@ -44,6 +47,7 @@ async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiError>
         postgis_version,
         schema_version,
         uptime_seconds: state.started.elapsed().as_secs(),
+        statement_timeouts: StatementTimeouts { api, bulk },
     }))
 }
 

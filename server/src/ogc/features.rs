@@ -173,7 +173,7 @@ pub async fn items(
         if let Some(n) = state.counts.get(&key, generation) {
             return Ok(n);
         }
-        let n = count.build_query_scalar::<i64>().fetch_one(&state.pool).await?;
+        let n = count.build_query_scalar::<i64>().fetch_one(&state.bulk).await?;
         state.counts.insert(key, generation, n);
         Ok::<i64, sqlx::Error>(n)
     };
@@ -183,7 +183,7 @@ pub async fn items(
         let mut body = Vec::with_capacity(usize::try_from(q.limit).unwrap_or(0).min(2_000) * 700 + 1024);
         body.extend_from_slice(b"{\"type\":\"FeatureCollection\",\"features\":[");
         let (mut returned, mut last) = (0u64, None::<String>);
-        let mut rows = page.build().fetch(&state.pool);
+        let mut rows = page.build().fetch(&state.bulk);
         while let Some(row) = rows.try_next().await? {
             if returned > 0 {
                 body.push(b',');
@@ -259,7 +259,7 @@ pub async fn item(
     {
         qb.push(" AND f.project_id = ANY(").push_bind(projects).push(")");
     }
-    let row = qb.build().fetch_optional(&state.pool).await?;
+    let row = qb.build().fetch_optional(&state.bulk).await?;
     let row = row.ok_or_else(|| OgcError::NoFeature { collection: c.id, feature: fid.clone() })?;
     let mut body = Vec::new();
     feature(&row, c, crs, &mut body)?;

@@ -73,7 +73,7 @@ pub async fn conformance(headers: HeaderMap, RawQuery(raw): RawQuery) -> Result<
 /// Bounds of the data (CRS84): the county's, which holds every feature served.
 pub async fn extent(state: &OgcState) -> Result<[f64; 4], OgcError> {
     let b: Option<(f64, f64, f64, f64)> =
-        sqlx::query_as(include_str!("sql/extent.sql")).fetch_optional(&state.pool).await?;
+        sqlx::query_as(include_str!("sql/extent.sql")).fetch_optional(&state.bulk).await?;
     Ok(b.map(|(w, s, e, n)| [w, s, e, n]).unwrap_or([73.0, 3.0, 136.0, 54.0]))
 }
 

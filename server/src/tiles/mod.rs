@@ -165,7 +165,7 @@ pub async fn respond(
                 .bind(y as i32)
                 .bind(p.sees_relocation())
                 .bind(projects)
-                .fetch_one(&state.pool)
+                .fetch_one(&state.bulk)
                 .await?;
             Ok::<_, sqlx::Error>(Tile::new(data))
         })
@@ -191,7 +191,7 @@ pub async fn respond_geographic(
         .bind(p.relocation_scope())
         .bind(bounds[2])
         .bind(bounds[3])
-        .fetch_one(&state.pool)
+        .fetch_one(&state.bulk)
         .await?;
     Ok(tile_response(p, headers.get(header::IF_NONE_MATCH), Tile::new(data), None))
 }
@@ -239,7 +239,7 @@ async fn tilejson(
     let layers = parse_layers(&list)?;
     let names: Vec<&str> = layers.iter().map(|l| l.name()).collect();
     let bounds: Option<(f64, f64, f64, f64)> =
-        sqlx::query_as(include_str!("county_bounds.sql")).fetch_optional(&state.pool).await?;
+        sqlx::query_as(include_str!("county_bounds.sql")).fetch_optional(&state.bulk).await?;
     let (w, s, e, n) = bounds.unwrap_or((73.0, 3.0, 136.0, 54.0));
     let info: Vec<LayerInfo> = layers
         .iter()
