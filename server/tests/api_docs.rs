@@ -80,4 +80,18 @@ async fn openapi_document_docs_page_and_schemathesis() {
         let r = d.client.get(format!("{}/vendor/swagger-ui/{file}", d.base)).send().await.unwrap();
         assert_eq!(r.status(), 200, "{file} (scripts/build-frontend.sh vendors it; make test builds the UI first)");
     }
+
+    // Swagger UI really runs, under the page's Content-Security-Policy: headless Chromium
+    // renders the operations from the document (make test installs Debian's chromium).
+    let profile = tempfile::tempdir().unwrap();
+    let out = Command::new("chromium")
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .args(["--virtual-time-budget=10000", "--dump-dom", &format!("{}/api/docs", d.base)])
+        .output()
+        .expect("run chromium");
+    let dom = String::from_utf8_lossy(&out.stdout);
+    for path in ["/api/units/{code}", "/api/audit", "/api/auth/login"] {
+        assert!(dom.contains(&format!("data-path=\"{path}\"")), "Swagger UI did not render {path}:\n{dom:.2000}");
+    }
 }
