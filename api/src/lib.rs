@@ -29,6 +29,11 @@
 //! | `GET /api/projects/{code}` | | [`relocation::ProjectDetail`] |
 //! | `GET /api/projects/{code}/units` | [`relocation::ProjectUnitsQuery`] | [`relocation::ProjectUnitPage`] |
 //! | `GET /api/audit` | [`audit::AuditQuery`] | [`audit::AuditPage`] |
+//! | `POST /api/imports` | [`survey::ImportOptions`] + the file | [`survey::Import`] (201) |
+//! | `GET /api/imports` | | `Vec<`[`survey::ImportSummary`]`>` |
+//! | `GET /api/imports/{id}` | | [`survey::Import`] |
+//! | `POST /api/imports/{id}/commit` | | [`survey::CommitResult`] |
+//! | `GET /api/units/{code}/history` | | [`survey::UnitHistory`] |
 //! | any error | | [`problem::Problem`] (`application/problem+json`) |
 
 pub mod audit;
@@ -40,6 +45,7 @@ pub mod layers;
 pub mod problem;
 pub mod relocation;
 pub mod search;
+pub mod survey;
 pub mod units;
 
 pub use auth::Role;

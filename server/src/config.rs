@@ -107,6 +107,10 @@ pub struct GlobalArgs {
     /// Longest a statement of a tile or an OGC API page may run, seconds [default: 60]
     #[arg(long, global = true, env = "ONEMAP_BULK_STATEMENT_TIMEOUT_SECS", value_name = "SECS")]
     pub bulk_statement_timeout_secs: Option<u32>,
+
+    /// Largest survey upload accepted, MiB [default: 512]
+    #[arg(long, global = true, env = "ONEMAP_MAX_UPLOAD_MB", value_name = "MIB")]
+    pub max_upload_mb: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, clap::ValueEnum)]
@@ -136,6 +140,7 @@ struct FileConfig {
     tile_cache_mb: Option<u32>,
     statement_timeout_secs: Option<u32>,
     bulk_statement_timeout_secs: Option<u32>,
+    max_upload_mb: Option<u32>,
     refusal_window_secs: Option<u32>,
     audit_head_secs: Option<u32>,
     lockout_failures: Option<u32>,
@@ -163,6 +168,8 @@ pub struct Config {
     /// (tiles, OGC API pages).
     pub statement_timeout_secs: i32,
     pub bulk_statement_timeout_secs: i32,
+    /// Largest survey upload, bytes.
+    pub max_upload_bytes: u64,
     /// The window in which refusals from one address for one reason are counted into one row.
     pub refusal_window_secs: u32,
     /// How often the server records the audit log's head.
@@ -207,6 +214,10 @@ impl Config {
                 args.bulk_statement_timeout_secs.or(file.bulk_statement_timeout_secs).unwrap_or(60),
                 "bulk_statement_timeout_secs",
             )?,
+            max_upload_bytes: u64::from(
+                positive(args.max_upload_mb.or(file.max_upload_mb).unwrap_or(512), "max_upload_mb")?.unsigned_abs(),
+            ) * 1024
+                * 1024,
             lockout_failures: positive(
                 args.lockout_failures.or(file.lockout_failures).unwrap_or(5),
                 "lockout_failures",

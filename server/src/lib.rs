@@ -7,7 +7,7 @@
 //! - [`auth`]: sessions, API keys, masking, the access policy and [`auth::Routes`], through
 //!   which every module registers its handlers with their access rule;
 //! - domain modules: [`health`], [`unit_codes`], [`units`], [`identify`], [`search`],
-//!   [`relocation`], [`audit`], [`files`], [`tiles`], [`styles`], [`ogc`] — each keeps its
+//!   [`survey`], [`relocation`], [`audit`], [`files`], [`tiles`], [`styles`], [`ogc`] — each keeps its
 //!   routes, queries (`.sql` files) and types together;
 //! - top: [`app`] assembles every module's routes and the middleware stack, and serves.
 //!
@@ -27,6 +27,7 @@ pub mod ogc;
 pub mod relocation;
 pub mod search;
 pub mod styles;
+pub mod survey;
 pub mod tiles;
 pub mod unit_codes;
 pub mod units;

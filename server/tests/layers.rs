@@ -17,6 +17,7 @@ const FLOORS: &[&str] = &[
     "health",
     "unit_codes",
     "units",
+    "survey",
     "identify",
     "search",
     "relocation",

@@ -93,7 +93,9 @@ fn refusal(req: &Request) -> Option<ApiError> {
     }
     let announced =
         req.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
-    if announced.is_some_and(|n| n > BODY_LIMIT) {
+    // An upload streams its body and enforces its own limit.
+    let upload = req.method() == axum::http::Method::POST && req.uri().path() == crate::survey::UPLOAD_PATH;
+    if !upload && announced.is_some_and(|n| n > BODY_LIMIT) {
         return Some(ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "payload_too_large",

@@ -39,6 +39,7 @@ fn modules() -> Modules {
         .merge(crate::health::routes())
         .merge(crate::unit_codes::routes())
         .merge(crate::units::routes())
+        .merge(crate::survey::routes())
         .merge(crate::identify::routes())
         .merge(crate::search::routes())
         .merge(crate::auth::routes())
@@ -126,6 +127,7 @@ pub async fn serve(
 ) -> Result<(), ServeError> {
     let addr = state.config.listen;
     let (pool, data_dir) = (state.pool.clone(), state.config.data_dir.clone());
+    crate::survey::jobs::resume(&state).await;
     let listener = TcpListener::bind(addr).await.map_err(|source| ServeError::Bind { addr, source })?;
     tracing::info!(%addr, "onemap is serving on http://{addr}");
     let app = router(state, tiles, Counts::default()).into_make_service_with_connect_info::<std::net::SocketAddr>();

@@ -38,6 +38,7 @@ pub fn document(routes: &[RouteInfo]) -> Document {
         crate::unit_codes::Api::openapi(),
         crate::search::Api::openapi(),
         crate::units::Api::openapi(),
+        crate::survey::Api::openapi(),
         crate::identify::Api::openapi(),
         crate::relocation::Api::openapi(),
         crate::auth::Api::openapi(),

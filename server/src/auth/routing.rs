@@ -55,6 +55,22 @@ impl<S: Clone + Send + Sync + 'static> Routes<S> {
         self
     }
 
+    /// Like [`Routes::route`], for an upload: the JSON body limit does not apply (the handler
+    /// streams the body and enforces its own).
+    pub fn upload<H, T>(mut self, method: Method, path: &'static str, access: Access, handler: H) -> Self
+    where
+        H: axum::handler::Handler<T, S>,
+        T: 'static,
+    {
+        let filter = axum::routing::MethodFilter::try_from(method.clone()).expect("a standard method");
+        let endpoint = axum::routing::on(filter, handler)
+            .route_layer(axum::extract::DefaultBodyLimit::disable())
+            .route_layer(Authorize(access));
+        self.router = self.router.route(path, endpoint);
+        self.list.push(RouteInfo { method, path, access });
+        self
+    }
+
     pub fn merge(mut self, other: Routes<S>) -> Self {
         self.router = self.router.merge(other.router);
         self.list.extend(other.list);

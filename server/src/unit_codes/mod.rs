@@ -150,3 +150,25 @@ fn wire(r: Report) -> CodeReport {
         warnings: r.warnings.into_iter().map(issue).collect(),
     }
 }
+
+/// Reserves `count` consecutive numbers under `parent` (a sub-district for parcels, a parcel
+/// code for buildings, a building number for house units) inside the caller's transaction.
+/// Returns the number before the first one reserved (the block is `base + 1 ..= base + count`),
+/// or None when the block would pass `limit`.
+pub async fn reserve(
+    conn: &mut sqlx::PgConnection,
+    kind: &str,
+    parent: &str,
+    count: i32,
+    limit: i32,
+) -> Result<Option<i32>, sqlx::Error> {
+    let (_, existing_max): (bool, i32) =
+        sqlx::query_as(include_str!("existing_max.sql")).bind(kind).bind(parent).fetch_one(&mut *conn).await?;
+    let last: i32 = sqlx::query_scalar(include_str!("reserve.sql"))
+        .bind(parent)
+        .bind(existing_max)
+        .bind(count)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok((last <= limit).then_some(last - count))
+}

@@ -1,0 +1,1 @@
+//! Single edits (OGC API Features Part 4) through the import pipeline.
