@@ -95,6 +95,10 @@ pub struct BrowseItem {
 pub struct UnitQuery {
     /// EPSG code of the output geometry [default: 4490]
     pub crs: Option<i32>,
+    /// 历史时点: answer as the register stood at this time (RFC 3339, or a date meaning the end
+    /// of that day in China Standard Time). Parcel, building and house unit come from their
+    /// history; rights are those registered by then.
+    pub at: Option<String>,
 }
 
 /// 不动产单元 with its chain (`GET /api/units/{code}`): a 28-character unit code, a parcel code

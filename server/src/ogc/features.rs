@@ -271,10 +271,18 @@ pub async fn item(
         link(format!("{href}?f=html"), "alternate", "text/html", "本要素 (HTML)"),
         link(format!("{b}/collections/{}", c.id), "collection", "application/json", c.title),
     ]);
-    Ok(match f {
+    let mut response = match f {
         Format::Json => geojson_response(serde_json::to_vec(&v).expect("serialises"), crs),
         Format::Html => html::feature(c, &v).into_response(),
-    })
+    };
+    // Editable features carry their version as a strong ETag (Part 4's optimistic locking).
+    if let Some(kind) = onemap_api::survey::ImportKind::parse(c.id)
+        && let Some(version) = crate::survey::edit::version(&state.pool, kind, &fid).await?
+    {
+        let tag = crate::survey::edit::etag(version);
+        response.headers_mut().insert(header::ETAG, HeaderValue::try_from(tag).expect("ascii"));
+    }
+    Ok(response)
 }
 
 fn urlencode(s: &str) -> String {

@@ -19,11 +19,12 @@ mod openapi;
 mod query;
 mod support;
 mod tiles;
+mod write;
 
 use axum::http::Method;
 
 use crate::auth::Routes;
-use crate::auth::policy::Access;
+use crate::auth::policy::{Access, SURVEYORS};
 use crate::base::AppState;
 pub use counts::Counts;
 pub use support::OgcError;
@@ -56,5 +57,12 @@ pub fn routes() -> Routes<OgcState> {
         .route(Method::GET, "/ogc/collections/{collection}/queryables", Access::Public, landing::queryables)
         .route(Method::GET, "/ogc/collections/{collection}/items", Access::Public, features::items)
         .route(Method::GET, "/ogc/collections/{collection}/items/{feature}", Access::Public, features::item)
+        // Part 4: surveyors and admins write (the access rule); OPTIONS says what the caller may do.
+        .route(Method::POST, "/ogc/collections/{collection}/items", Access::Roles(SURVEYORS), write::create)
+        .route(Method::PUT, "/ogc/collections/{collection}/items/{feature}", Access::Roles(SURVEYORS), write::replace)
+        .route(Method::PATCH, "/ogc/collections/{collection}/items/{feature}", Access::Roles(SURVEYORS), write::patch)
+        .route(Method::DELETE, "/ogc/collections/{collection}/items/{feature}", Access::Roles(SURVEYORS), write::delete)
+        .route(Method::OPTIONS, "/ogc/collections/{collection}/items", Access::Public, write::options_items)
+        .route(Method::OPTIONS, "/ogc/collections/{collection}/items/{feature}", Access::Public, write::options_item)
         .merge(tiles::routes())
 }

@@ -79,6 +79,7 @@ mod tests {
             include_str!("validate/geometry.sql"),
             include_str!("validate/parcels.sql"),
             include_str!("validate/children.sql"),
+            include_str!("validate/attributes.sql"),
         ] {
             let mut found = 0;
             for part in

@@ -98,6 +98,7 @@ pub async fn validate(
 ) -> Result<ImportCounts, sqlx::Error> {
     let k = kind.as_str();
     sqlx::query(include_str!("validate/prepare.sql")).bind(import).bind(k).execute(&mut *conn).await?;
+    sqlx::query(include_str!("validate/attributes.sql")).bind(import).bind(k).execute(&mut *conn).await?;
     sqlx::query(include_str!("validate/geometry.sql"))
         .bind(import)
         .bind(outside.0)

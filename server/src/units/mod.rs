@@ -3,6 +3,8 @@
 //! (appraisal, agreement, payments, status) → photos → archive documents. Geometry is GeoJSON
 //! in EPSG:4490, or in the EPSG code given as `crs`.
 
+pub mod history;
+
 use axum::extract::{Path, State};
 use axum::http::{Method, StatusCode};
 use axum::{Extension, Json};
@@ -31,11 +33,12 @@ pub fn routes() -> Routes {
         // Registration records are public at the desk, masked; relocation data only in scope.
         .route(Method::GET, "/api/units", Access::Public, browse)
         .route(Method::GET, "/api/units/{code}", Access::Public, unit)
+        .route(Method::GET, "/api/units/{code}/history", Access::Authenticated, history::history)
 }
 
 /// OpenAPI of this module's routes.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(browse, unit))]
+#[openapi(paths(browse, unit, history::history))]
 pub struct Api;
 
 /// One entry of browse.sql.
@@ -218,6 +221,7 @@ async fn unit(
     }
     let kind = rep.kind.unwrap_or(Kind::Unit);
     let srid = q.crs.unwrap_or(4490);
+    let at = q.at.as_deref().map(history::parse_at).transpose()?;
     let parcel_code = &code[..19];
     let building_no = (code.len() >= 24 && code.as_bytes()[19] == b'F').then(|| &code[..24]);
     let unit_code = (kind == Kind::Unit && code.as_bytes()[19] == b'F').then_some(code.as_str());
@@ -231,6 +235,7 @@ async fn unit(
         .bind(&registered_on)
         .bind(p.sees_relocation())
         .bind(p.relocation_scope())
+        .bind(at)
         .fetch_optional(&state.pool)
         .await?;
     let Some(row) = row else {
@@ -244,7 +249,8 @@ async fn unit(
         || (building_no.is_some() && row.building.is_none())
         || (unit_code.is_some() && row.house_unit.is_none());
     let Some(parcel) = row.parcel.filter(|_| !missing) else {
-        return Err(ApiError::not_found(format!("no unit {code}")));
+        let when = q.at.as_deref().map(|a| format!(" at {a}")).unwrap_or_default();
+        return Err(ApiError::not_found(format!("no unit {code}{when}")));
     };
     let parcel: Parcel = decode(parcel)?;
     let building: Option<Building> = row.building.map(decode).transpose()?;

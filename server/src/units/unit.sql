@@ -3,15 +3,31 @@
 -- Rights hang on the house unit's code or, for a parcel or building, on the parcel's land
 -- unit ($5). The compensation unit is that of the house unit or, for a land unit, of the
 -- parcel, returned only when $6 (the role may see relocation data) and its project is in
--- $7 (null: all projects). Masking is applied by the caller when serialising.
+-- $7 (null: all projects). Masking is applied by the caller when serialising. $8: a time, to
+-- answer as the register stood then (from the history tables; rights registered by then).
 WITH crs AS (
     SELECT srid FROM spatial_ref_sys WHERE srid = $4
 ), parcel AS (
-    SELECT p.* FROM parcels p WHERE p.parcel_code = $1
+    SELECT id, parcel_code, unit_code, address, land_use, right_type, right_nature, registered_area_m2, area_m2, geom
+    FROM parcels WHERE $8::timestamptz IS NULL AND parcel_code = $1
+    UNION ALL
+    SELECT id, parcel_code, unit_code, address, land_use, right_type, right_nature, registered_area_m2, area_m2, geom
+    FROM parcels_history WHERE $8::timestamptz IS NOT NULL AND parcel_code = $1
+      AND valid_from <= $8 AND (valid_to IS NULL OR valid_to > $8)
 ), building AS (
-    SELECT b.* FROM buildings b WHERE b.building_no = $2
+    SELECT id, building_no, floors, structure, planned_use, completion_year, footprint_area_m2, geom
+    FROM buildings WHERE $8::timestamptz IS NULL AND building_no = $2
+    UNION ALL
+    SELECT id, building_no, floors, structure, planned_use, completion_year, footprint_area_m2, geom
+    FROM buildings_history WHERE $8::timestamptz IS NOT NULL AND building_no = $2
+      AND valid_from <= $8 AND (valid_to IS NULL OR valid_to > $8)
 ), house_unit AS (
-    SELECT h.* FROM house_units h WHERE h.unit_code = $3
+    SELECT id, unit_code, floor, unit_no, room_label, use, floor_area_m2, inner_area_m2, shared_area_m2, geom
+    FROM house_units WHERE $8::timestamptz IS NULL AND unit_code = $3
+    UNION ALL
+    SELECT id, unit_code, floor, unit_no, room_label, use, floor_area_m2, inner_area_m2, shared_area_m2, geom
+    FROM house_units_history WHERE $8::timestamptz IS NOT NULL AND unit_code = $3
+      AND valid_from <= $8 AND (valid_to IS NULL OR valid_to > $8)
 ), comp AS (
     SELECT c.* FROM compensation_units c
     WHERE $6 AND ($7::bigint[] IS NULL OR c.project_id = ANY ($7))
@@ -51,7 +67,7 @@ SELECT
             'phone', h.phone) ORDER BY rp.role, h.id)
             FROM right_parties rp JOIN right_holders h ON h.id = rp.holder_id WHERE rp.right_id = r.id), '[]'))
       ORDER BY r.registered_on, r.id)
-    FROM rights r WHERE r.unit_code = $5), '[]') AS rights,
+    FROM rights r WHERE r.unit_code = $5 AND ($8::timestamptz IS NULL OR r.registered_on <= $8::date)), '[]') AS rights,
   (SELECT jsonb_build_object(
       'project_id', c.project_id, 'project_code', pr.code, 'project_name', pr.name, 'code', c.code,
       'status', c.status, 'legality', c.legality,
