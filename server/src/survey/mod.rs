@@ -211,8 +211,7 @@ async fn receive(
         }
     }
     let (kind, options) = checked_options(q)?;
-    let limits =
-        unpack::Limits { total: state.config.max_upload_bytes.saturating_mul(4), ratio: 1_000, entries: 1_000 };
+    let limits = unpack::Limits { total: state.config.max_upload_bytes.saturating_mul(4), ratio: 500, entries: 1_000 };
     let (path, files) = (got.path.clone(), dir.join("files"));
     let unpacked = tokio::task::spawn_blocking(move || unpack::unpack(&path, &files, limits))
         .await

@@ -153,7 +153,11 @@ pub fn read(
                     .ok_or_else(|| fail("unknown_encoding", format!("不支持的字符集 / unknown encoding {d}")))
             });
             let e = declared.transpose()?;
-            let _ = gdal::config::set_thread_local_config_option("DXF_ENCODING", e.unwrap_or(""));
+            // Blocking threads are reused: clear what an earlier import declared.
+            let _ = match e {
+                Some(e) => gdal::config::set_thread_local_config_option("DXF_ENCODING", e),
+                None => gdal::config::clear_thread_local_config_option("DXF_ENCODING"),
+            };
             h.encoding = Some(e.map_or("as the DXF's $DWGCODEPAGE says".into(), |e| format!("{e} (declared)")));
         }
         Format::Csv => {

@@ -38,6 +38,18 @@ impl Format {
             .find(|f| f.as_str() == s)
     }
 
+    /// The file extension GDAL expects.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Shapefile => "shp",
+            Format::GeoPackage => "gpkg",
+            Format::GeoJson => "geojson",
+            Format::Kml => "kml",
+            Format::Csv => "csv",
+            Format::Dxf => "dxf",
+        }
+    }
+
     /// The GDAL driver that reads it.
     pub fn driver(self) -> &'static str {
         match self {
@@ -144,7 +156,7 @@ pub fn unpack(path: &Path, dir: &Path, limits: Limits) -> Result<Unpacked, ApiEr
     }
     if !first.starts_with(b"PK\x03\x04") {
         let format = sniff(&first).ok_or_else(unsupported)?;
-        return Ok(Unpacked { format, path: path.to_owned() });
+        return named(format, path);
     }
     let files = extract(path, dir, limits)?;
     let with_ext = |ext: &str| -> Vec<&PathBuf> {
@@ -180,10 +192,21 @@ pub fn unpack(path: &Path, dir: &Path, limits: Limits) -> Result<Unpacked, ApiEr
         }
     }
     match found.len() {
-        1 => Ok(found.remove(0)),
+        1 => {
+            let f = found.remove(0);
+            named(f.format, &f.path)
+        }
         0 => Err(unsupported()),
         _ => Err(bad("several_datasets", "the zip holds several datasets: upload one per import")),
     }
+}
+
+/// Gives a single-file dataset the extension of its format (GDAL's CSV driver, among others,
+/// goes by it); the name itself stays ours.
+fn named(format: Format, path: &Path) -> Result<Unpacked, ApiError> {
+    let target = path.with_file_name(format!("dataset.{}", format.extension()));
+    std::fs::rename(path, &target).map_err(io_error)?;
+    Ok(Unpacked { format, path: target })
 }
 
 /// Extracts every entry of the zip at `path` into `dir` (flat: entries keep their file names
@@ -232,6 +255,13 @@ fn extract(path: &Path, dir: &Path, limits: Limits) -> Result<Vec<PathBuf>, ApiE
             return Err(bad("zip_duplicate_entry", format!("two entries of the zip are named {lower}")));
         }
         let compressed = entry.compressed_size().max(1);
+        // The declared sizes first (cheap), then what is actually written.
+        if entry.size() > (1 << 20) && entry.size() / compressed > limits.ratio {
+            return Err(bad(
+                "zip_bomb",
+                format!("zip entry {raw_name:?} expands more than {}× (a zip bomb?)", limits.ratio),
+            ));
+        }
         let mut writer = std::fs::File::create(&target).map_err(io_error)?;
         let mut buf = vec![0u8; 64 * 1024];
         let mut written = 0u64;

@@ -2,6 +2,8 @@
 //! and runs the real `onemap` binary.
 #![allow(dead_code)]
 
+pub mod survey;
+
 use std::net::TcpListener;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
