@@ -6,7 +6,7 @@ SELECT jsonb_build_object(
     'features', coalesce(jsonb_agg(x.f ORDER BY x.n), '[]'))
 FROM (
     SELECT f.n, jsonb_build_object('type', 'Feature', 'id', f.n,
-        'geometry', ST_AsGeoJSON(f.geom, 9)::jsonb,
+        'geometry', ST_AsGeoJSON(f.geom, 9, 0)::jsonb,
         'properties', f.props || jsonb_build_object('n', f.n, 'status', f.status, 'code', f.code,
             'issues', coalesce((SELECT jsonb_agg(jsonb_build_object('code', i.code, 'severity', i.severity,
                     'message', i.message_zh, 'message_en', i.message_en) ORDER BY i.severity, i.code)
