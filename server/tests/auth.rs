@@ -106,6 +106,30 @@ const MATRIX: &[(&str, &str, &[&str])] = &[
     ("PUT", "/api/{*rest}", &["public", "admin", "officer", "appraiser", "surveyor", "clerk", "auditor"]),
     ("PATCH", "/api/{*rest}", &["public", "admin", "officer", "appraiser", "surveyor", "clerk", "auditor"]),
     ("DELETE", "/api/{*rest}", &["public", "admin", "officer", "appraiser", "surveyor", "clerk", "auditor"]),
+    ("GET", "/api/units/{code}/history", &["admin", "officer", "appraiser", "surveyor", "clerk", "auditor"]),
+    // Survey imports: surveyors and admins ({id} stays unparsable: 404 for those let in).
+    ("POST", "/api/imports", &["admin", "surveyor"]),
+    ("GET", "/api/imports", &["admin", "surveyor"]),
+    ("GET", "/api/imports/{id}", &["admin", "surveyor"]),
+    ("DELETE", "/api/imports/{id}", &["admin", "surveyor"]),
+    ("GET", "/api/imports/{id}/features", &["admin", "surveyor"]),
+    ("GET", "/api/imports/{id}/tiles/{z}/{x}/{y}", &["admin", "surveyor"]),
+    ("POST", "/api/imports/{id}/commit", &["admin", "surveyor"]),
+    // OGC API Features Part 4 (compensation_units is read-only: 405 for those let in).
+    ("POST", "/ogc/collections/{collection}/items", &["admin", "surveyor"]),
+    ("PUT", "/ogc/collections/{collection}/items/{feature}", &["admin", "surveyor"]),
+    ("PATCH", "/ogc/collections/{collection}/items/{feature}", &["admin", "surveyor"]),
+    ("DELETE", "/ogc/collections/{collection}/items/{feature}", &["admin", "surveyor"]),
+    (
+        "OPTIONS",
+        "/ogc/collections/{collection}/items",
+        &["public", "admin", "officer", "appraiser", "surveyor", "clerk", "auditor"],
+    ),
+    (
+        "OPTIONS",
+        "/ogc/collections/{collection}/items/{feature}",
+        &["public", "admin", "officer", "appraiser", "surveyor", "clerk", "auditor"],
+    ),
     // Last: logging out ends the session used for the rows above.
     ("POST", "/api/auth/logout", &["admin", "officer", "appraiser", "surveyor", "clerk", "auditor"]),
 ];
