@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the web UI into frontend/dist: the Leptos app to wasm32 (release), wasm-bindgen
 # (--target web), wasm-opt -Oz (npm's binaryen: Debian's is too old for Chromium), MapLibre
-# vendored from npm, Swagger UI for /api/docs. Installs what is missing: the wasm32 target, wasm-bindgen-cli (pinned to
+# vendored from npm, terra-draw for drawing, Swagger UI for /api/docs. Installs what is missing: the wasm32 target, wasm-bindgen-cli (pinned to
 # the crate's wasm-bindgen), the npm packages of frontend/package-lock.json.
 set -euo pipefail
 cd "$(dirname "$0")/../frontend"
@@ -31,5 +31,14 @@ cp node_modules/maplibre-gl/dist/maplibre-gl.mjs node_modules/maplibre-gl/dist/m
 # Swagger UI for /api/docs (the server's page loads these; its start script is ours).
 cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css \
    node_modules/swagger-ui-dist/LICENSE static/onemap-docs.js dist.new/vendor/swagger-ui/
+# terra-draw (drawing and vertex editing) and its MapLibre adapter; the adapter's bare import
+# of "terra-draw" is pointed at the vendored file (no bundler, no inline import map under the CSP).
+mkdir -p dist.new/vendor/terra-draw
+cp node_modules/terra-draw/dist/terra-draw.module.js dist.new/vendor/terra-draw/
+sed 's#from"terra-draw"#from"/vendor/terra-draw/terra-draw.module.js"#g' \
+    node_modules/terra-draw-maplibre-gl-adapter/dist/terra-draw-maplibre-gl-adapter.module.js \
+    > dist.new/vendor/terra-draw/terra-draw-maplibre-gl-adapter.module.js
+grep -q 'from"terra-draw"' dist.new/vendor/terra-draw/terra-draw-maplibre-gl-adapter.module.js && {
+    echo "error: the terra-draw adapter's import was not rewritten" >&2; exit 1; }
 rm -rf dist && mv dist.new dist
 echo "onemap: UI built in frontend/dist ($(stat -c %s dist/onemap_frontend_bg.wasm) bytes of wasm)"

@@ -50,6 +50,74 @@ pub async fn login(username: &str, password: &str) -> Result<LoginResponse, Stri
     fetch("/api/auth/login", Some(&init)).await
 }
 
+thread_local! {
+    /// The session's CSRF token (from `/api/auth/me`), sent with every write.
+    static CSRF: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+pub fn set_csrf(token: Option<String>) {
+    CSRF.with(|c| *c.borrow_mut() = token);
+}
+
+/// What a write answered: status, ETag, and the JSON body (null when there is none).
+pub struct Answer {
+    pub status: u16,
+    pub etag: Option<String>,
+    pub body: JsValue,
+}
+
+impl Answer {
+    /// The body as `T` when the status is 2xx; else the problem's detail.
+    pub fn json<T: DeserializeOwned>(self) -> Result<T, String> {
+        if (200..300).contains(&self.status) {
+            serde_wasm_bindgen::from_value(self.body).map_err(|e| e.to_string())
+        } else {
+            Err(self.problem())
+        }
+    }
+
+    pub fn problem(&self) -> String {
+        serde_wasm_bindgen::from_value::<Problem>(self.body.clone())
+            .map(|p| p.detail)
+            .unwrap_or_else(|_| format!("HTTP {}", self.status))
+    }
+}
+
+/// Any request: method, path, body (JSON text, a File …), extra headers. The CSRF token goes
+/// along with every write.
+pub async fn send(method: &str, path: &str, body: Option<&JsValue>, headers: &[(&str, &str)]) -> Result<Answer, String> {
+    let init = web_sys::RequestInit::new();
+    init.set_method(method);
+    let h = web_sys::Headers::new().map_err(|e| format!("{e:?}"))?;
+    for (k, v) in headers {
+        h.set(k, v).map_err(|e| format!("{e:?}"))?;
+    }
+    if let Some(t) = CSRF.with(|c| c.borrow().clone()) {
+        h.set("x-csrf-token", &t).map_err(|e| format!("{e:?}"))?;
+    }
+    init.set_headers(&h);
+    if let Some(b) = body {
+        init.set_body(b);
+    }
+    let window = web_sys::window().ok_or("no window")?;
+    let resp: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(path, &init))
+        .await
+        .map_err(|e| format!("{e:?}"))?
+        .dyn_into()
+        .map_err(|_| "not a response".to_owned())?;
+    let etag = resp.headers().get("etag").ok().flatten();
+    let status = resp.status();
+    let body = if status == 204 {
+        JsValue::NULL
+    } else {
+        match resp.json() {
+            Ok(p) => JsFuture::from(p).await.unwrap_or(JsValue::NULL),
+            Err(_) => JsValue::NULL,
+        }
+    };
+    Ok(Answer { status, etag, body })
+}
+
 /// A path segment or query value, percent-encoded.
 pub fn encode(s: &str) -> String {
     js_sys::encode_uri_component(s).as_string().unwrap_or_default()

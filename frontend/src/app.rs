@@ -7,7 +7,8 @@ use onemap_api::auth::Me;
 use onemap_api::identify::Identified;
 use wasm_bindgen::prelude::*;
 
-use crate::api_client::{county_bounds, county_gk_srid, get};
+use crate::api_client::{county_bounds, county_gk_srid, get, set_csrf};
+use crate::upload::UploadPanel;
 use crate::gk;
 use crate::i18n::{Lang, tr};
 use crate::layers::LayerPanel;
@@ -36,6 +37,8 @@ pub fn App() -> impl IntoView {
     // The signed-in user's display name, from /api/auth/me (None: the public).
     let (user, set_user) = signal(None::<String>);
     let (login_open, set_login_open) = signal(false);
+    let (role, set_role) = signal(None::<onemap_api::Role>);
+    let (upload_open, set_upload_open) = signal(false);
     let (projects_open, set_projects_open) = signal(false);
     let (layers_open, set_layers_open) = signal(false);
     let (photo, set_photo) = signal(None::<ShownPhoto>);
@@ -68,6 +71,8 @@ pub fn App() -> impl IntoView {
     };
     spawn_local(async move {
         if let Ok(me) = get::<Me>("/api/auth/me").await {
+            set_csrf(me.csrf_token.clone());
+            set_role.set(Some(me.role));
             set_user.set(me.display_name.or(me.username));
         }
     });
@@ -135,6 +140,11 @@ pub fn App() -> impl IntoView {
                     {move || tr(lang.get(), "征收项目", "Projects")}
                 </button>
             </Show>
+            <Show when=move || matches!(role.get(), Some(onemap_api::Role::Surveyor | onemap_api::Role::Admin))>
+                <button class="user" data-testid="upload-button" on:click=move |_| set_upload_open.update(|o| *o = !*o)>
+                    {move || tr(lang.get(), "成果上传", "Upload")}
+                </button>
+            </Show>
             <button class="user" data-testid="login" on:click=move |_| set_login_open.update(|o| *o = !*o)>
                 {move || user.get().unwrap_or_else(|| tr(lang.get(), "登录", "Log in").to_owned())}
             </button>
@@ -155,7 +165,10 @@ pub fn App() -> impl IntoView {
             <Projects lang=lang selected=set_selected error=set_error />
         </Show>
         <LoginForm lang=lang open=login_open error=set_error />
-        <Panel lang=lang selected=selected close=set_selected show_photo=set_photo />
+        <Show when=move || upload_open.get()>
+            <UploadPanel lang=lang close=set_upload_open />
+        </Show>
+        <Panel lang=lang selected=selected close=set_selected show_photo=set_photo role=role error=set_error />
         <PhotoView lang=lang photo=photo set_photo=set_photo />
         <div class="coords" data-testid="coords">
             {move || cursor.get().map(|(lon, lat)| match zone.get() {

@@ -7,6 +7,7 @@ mod api_client;
 mod app;
 mod display;
 mod gk;
+mod history;
 mod i18n;
 mod layers;
 mod login;
@@ -15,6 +16,7 @@ mod photo_view;
 mod projects;
 mod search;
 mod unit_panel;
+mod upload;
 
 use wasm_bindgen::prelude::*;
 

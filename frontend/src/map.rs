@@ -28,3 +28,25 @@ extern "C" {
     #[wasm_bindgen(js_name = setGroupOpacity)]
     pub fn set_group_opacity(group: &str, opacity: f64);
 }
+
+#[wasm_bindgen(module = "/js/survey.js")]
+extern "C" {
+    /// Shows an import's staged features (GeoJSON text) coloured by status, and flies to them.
+    #[wasm_bindgen(js_name = showStaged)]
+    pub fn show_staged(fc_json: &str);
+    #[wasm_bindgen(js_name = clearStaged)]
+    pub fn clear_staged();
+    #[wasm_bindgen(js_name = flyTo)]
+    pub fn fly_to(lon: f64, lat: f64);
+    /// Draws an earlier geometry over today's (None clears).
+    #[wasm_bindgen(js_name = showPast)]
+    pub fn show_past(geometry_json: Option<String>);
+    /// Starts vertex editing of a geometry (or drawing a new polygon with None).
+    #[wasm_bindgen(js_name = startEdit)]
+    pub async fn start_edit(geometry_json: Option<String>);
+    /// The edited polygon as GeoJSON text.
+    #[wasm_bindgen(js_name = editedGeometry)]
+    pub fn edited_geometry() -> Option<String>;
+    #[wasm_bindgen(js_name = stopEdit)]
+    pub fn stop_edit();
+}

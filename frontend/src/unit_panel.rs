@@ -6,7 +6,10 @@ use leptos::task::spawn_local;
 use onemap_api::relocation::Compensation;
 use onemap_api::units::UnitRecord;
 
+use onemap_api::Role;
+
 use crate::api_client::{encode, get};
+use crate::history::{EditGeometry, HistoryTab};
 use crate::display::{field, opt, text};
 use crate::i18n::{Lang, tr};
 use crate::map::highlight;
@@ -51,6 +54,7 @@ enum Tab {
     Relocation,
     Photos,
     Archive,
+    History,
 }
 
 fn unit_tab(l: Lang, u: &UnitRecord) -> AnyView {
@@ -176,6 +180,9 @@ pub fn Panel(
     selected: ReadSignal<Option<Selected>>,
     close: WriteSignal<Option<Selected>>,
     show_photo: WriteSignal<Option<ShownPhoto>>,
+    /// The caller's role (None: the public): 历史 for those signed in, 编辑图形 for surveyors.
+    role: ReadSignal<Option<Role>>,
+    error: WriteSignal<Option<String>>,
 ) -> impl IntoView {
     let (tab, set_tab) = signal(Tab::Unit);
     move || {
@@ -184,6 +191,8 @@ pub fn Panel(
             let comp = s.unit.compensation.as_ref();
             let mut tabs =
                 vec![(Tab::Unit, tr(l, "宗地/幢/户", "Unit")), (Tab::Registration, tr(l, "登记", "Registration"))];
+            let signed_in = role.get().is_some_and(|r| r != Role::Public);
+            let editor = matches!(role.get(), Some(Role::Surveyor | Role::Admin));
             if comp.is_some() {
                 tabs.extend([
                     (Tab::Relocation, tr(l, "征迁", "Relocation")),
@@ -191,12 +200,27 @@ pub fn Panel(
                     (Tab::Archive, tr(l, "档案", "Archive")),
                 ]);
             }
+            if signed_in {
+                tabs.push((Tab::History, tr(l, "历史", "History")));
+            }
             let current = if tabs.iter().any(|(t, _)| *t == tab.get()) { tab.get() } else { Tab::Unit };
             let body = match (current, comp) {
                 (Tab::Registration, _) => registration_tab(l, &s.unit),
                 (Tab::Relocation, Some(c)) => relocation_tab(l, c),
                 (Tab::Photos, Some(c)) => photos_tab(l, c, show_photo),
                 (Tab::Archive, Some(c)) => archive_tab(l, c),
+                (Tab::History, _) => view! { <HistoryTab lang=lang code=s.code.clone() /> }.into_any(),
+                _ if editor => {
+                    // The most detailed feature shown is the one edited.
+                    let (collection, fid) = match (&s.unit.house_unit, &s.unit.building) {
+                        (Some(h), _) => ("house_units", h.unit_code.clone()),
+                        (None, Some(b)) => ("buildings", b.building_no.clone()),
+                        _ => ("parcels", s.unit.parcel.unit_code.clone()),
+                    };
+                    let code = s.code.clone();
+                    let reload = Callback::new(move |()| open_unit(code.clone(), false, close, error));
+                    view! { {unit_tab(l, &s.unit)} <EditGeometry lang=lang collection=collection fid=fid reload=reload /> }.into_any()
+                }
                 _ => unit_tab(l, &s.unit),
             };
             view! {
