@@ -120,8 +120,10 @@ export function nudgeVertex(index, dx, dy) {
   if (!f) return false;
   const ring = f.geometry.coordinates[0].map((c) => [...c]);
   const last = ring.length - 1;
-  ring[index][0] += dx;
-  ring[index][1] += dy;
+  // terra-draw keeps 9 decimals.
+  const round = (v) => Math.round(v * 1e9) / 1e9;
+  ring[index][0] = round(ring[index][0] + dx);
+  ring[index][1] = round(ring[index][1] + dy);
   if (index === 0) ring[last] = [...ring[0]];
   draw.updateFeatureGeometry(editedId, { type: 'Polygon', coordinates: [ring] });
   return true;

@@ -87,6 +87,11 @@ pub fn EditGeometry(lang: ReadSignal<Lang>, collection: &'static str, fid: Strin
                     stop_edit();
                     set_etag.set(None);
                     set_message.set(Some((true, tr(lang.get_untracked(), "已保存", "Saved").to_owned())));
+                    // The panel reloads with the saved unit (and this message with it); the page
+                    // keeps the new version for whoever looks.
+                    if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+                        let _ = body.set_attribute("data-last-edit", &a.etag.unwrap_or_default());
+                    }
                     reload.run(());
                 }
                 Ok(a) if a.status == 412 => set_message.set(Some((

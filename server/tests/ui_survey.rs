@@ -54,7 +54,13 @@ async fn upload_wizard_edit_and_history_in_chromium() {
     std::fs::create_dir_all(&shots).unwrap();
     let out = Command::new("node")
         .arg(root.join("tests/ui/survey.mjs"))
-        .args([d.base.as_str(), bad_path.to_str().unwrap(), good_path.to_str().unwrap(), &parcel, shots.to_str().unwrap()])
+        .args([
+            d.base.as_str(),
+            bad_path.to_str().unwrap(),
+            good_path.to_str().unwrap(),
+            &parcel,
+            shots.to_str().unwrap(),
+        ])
         .output()
         .expect("node (make test installs the UI test tools)");
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -62,11 +68,19 @@ async fn upload_wizard_edit_and_history_in_chromium() {
     let r: Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
     println!("ui survey: {r}");
     assert!(r.get("failure").is_none(), "{r}");
-    assert_eq!(r["consoleErrors"], json!([]), "{r}");
+    // The only console error is Chromium logging the provoked 412 of the stale edit.
+    let errors = r["consoleErrors"].as_array().unwrap();
+    assert!(
+        errors.iter().all(|e| e.as_str().unwrap().contains("412 (Precondition Failed)")) && errors.len() <= 1,
+        "{r}"
+    );
 
     // Wizard: detected, validated (progress full), issues listed, staged features shown,
     // commit blocked by the error; the issue moved the map.
-    assert!(r["detected"].as_str().unwrap().contains("geojson") && r["detected"].as_str().unwrap().contains("EPSG"), "{r}");
+    assert!(
+        r["detected"].as_str().unwrap().contains("geojson") && r["detected"].as_str().unwrap().contains("EPSG"),
+        "{r}"
+    );
     assert_eq!(r["progress"], "100", "{r}");
     assert!(r["issueCodes"].as_array().unwrap().contains(&json!("geometry_invalid")), "{r}");
     assert_eq!(r["commitDisabled"], true, "{r}");
@@ -83,7 +97,7 @@ async fn upload_wizard_edit_and_history_in_chromium() {
 
     // Editing: saved with the new vertex; then the stale edit was refused with the conflict.
     assert_eq!(r["nudged"], true, "{r}");
-    assert!(r["saveMessage"].as_str().unwrap().contains("已保存"), "{r}");
+    assert_eq!(r["savedEtag"], format!("\"v{}\"", version + 1), "{r}");
     assert_eq!(r["otherEditStatus"], 204, "{r}");
     assert!(r["conflictMessage"].as_str().unwrap().contains("冲突"), "{r}");
     let (address, version_now, moved): (String, i32, bool) = sqlx::query_as(
@@ -100,7 +114,9 @@ async fn upload_wizard_edit_and_history_in_chromium() {
     // 历史: the versions listed and an earlier one drawn.
     assert!(r["versions"].as_i64().unwrap() >= 3, "{r}");
     assert_eq!(r["pastShown"], true, "{r}");
-    for shot in ["ui-upload-issues.png", "ui-upload-ready.png", "ui-edit-vertex.png", "ui-edit-conflict.png", "ui-history.png"] {
+    for shot in
+        ["ui-upload-issues.png", "ui-upload-ready.png", "ui-edit-vertex.png", "ui-edit-conflict.png", "ui-history.png"]
+    {
         assert!(std::fs::metadata(shots.join(shot)).unwrap().len() > 10_000, "{shot}");
     }
 }

@@ -117,7 +117,7 @@ try {
   await pub.click('[data-testid=demo-users] button[data-user=officer]');
   await Promise.all([pub.waitForEvent('load'), pub.click('[data-testid=login-form] button')]);
   await pub.waitForSelector('[data-testid=unit-code]', { timeout: 30000 });
-  await pub.waitForFunction(() => document.querySelectorAll('.tabs button').length === 5, null, { timeout: 15000 });
+  await pub.waitForFunction(() => document.querySelectorAll('.tabs button').length === 6, null, { timeout: 15000 });
   result.officerTabs = await pub.locator('.tabs button').allTextContents();
   await pub.click('.tabs button >> nth=1');
   result.officerHolders = await pub.textContent('[data-testid=holders]');

@@ -72,7 +72,9 @@ try {
   await page.click('[data-testid=upload-panel] .close');
 
   // 3. Vertex editing: open the parcel, edit, move a vertex, save (PATCH with If-Match).
+  // Only the fragment changes: reload so that the app opens the unit of the link.
   await page.goto(base + '/#unit=' + parcel, { waitUntil: 'load' });
+  await page.reload({ waitUntil: 'load' });
   await page.waitForSelector('[data-testid=edit-start]', { timeout: 30000 });
   await page.click('[data-testid=edit-start]');
   await page.waitForFunction(() => document.body.dataset.editing === 'true', null, { timeout: 15000 });
@@ -80,8 +82,8 @@ try {
   result.editedGeometry = await page.evaluate(() => window.__onemapEdit.editedGeometry());
   await page.screenshot({ path: join(shots, 'ui-edit-vertex.png') });
   await page.click('[data-testid=edit-save]');
-  await page.waitForSelector('[data-testid=edit-message]', { timeout: 15000 });
-  result.saveMessage = await page.textContent('[data-testid=edit-message]');
+  await page.waitForFunction(() => document.body.dataset.lastEdit, null, { timeout: 15000 });
+  result.savedEtag = await page.evaluate(() => document.body.dataset.lastEdit);
 
   // 4. A stale edit: someone else changes the parcel between reading and saving.
   await page.waitForSelector('[data-testid=edit-start]', { timeout: 15000 });
