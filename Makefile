@@ -6,7 +6,7 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/onemap/target
 CARGO ?= cargo
 ONEMAP := $(CARGO_TARGET_DIR)/release/onemap
 
-.PHONY: run test lint build frontend deps test-deps stop help fuzz bench-units bench-tiles bench-ogc bench-ui
+.PHONY: run test lint build frontend deps test-deps stop help fuzz bench-units bench-tiles bench-ogc bench-ui bench-import
 FUZZ_SECONDS ?= 300
 
 help:
@@ -19,6 +19,7 @@ help:
 	@echo "make bench-tiles   benchmark the vector tiles against Martin on the 500k-parcel county"
 	@echo "make bench-ogc     benchmark OGC API Features against pygeoapi on the 500k-parcel county"
 	@echo "make bench-ui      the web UI's wasm size and time to first map paint in Chromium"
+	@echo "make bench-import  upload, validate and commit 100,000 parcels (zipped GBK Shapefile) against ogr2ogr"
 
 run: deps build
 	$(ONEMAP) db migrate
@@ -59,6 +60,9 @@ bench-units:
 
 bench-tiles:
 	bench/tiles.sh
+
+bench-import:
+	bench/import.sh
 
 bench-ogc:
 	bench/ogc.sh
