@@ -139,6 +139,8 @@ where
 {
     let mut conn = pool.acquire().await?;
     let mut tx = conn.begin().await?;
+    // The history of parcels, buildings and house units names the demo generator as the writer.
+    sqlx::query("SELECT set_config('onemap.actor', 'demo', true)").execute(&mut *tx).await?;
     if args.replace {
         sqlx::query(include_str!("truncate.sql")).execute(&mut *tx).await?;
     }

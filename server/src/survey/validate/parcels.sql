@@ -2,40 +2,55 @@
 -- 'buildings'), $3 overlap tolerance m², $4 gap tolerance m, $5 numeric noise m² (overlaps below it
 -- come from reprojecting shared edges and are not reported). Areas in the county's
 -- Gauss-Krüger zone. Only valid polygons are compared (the others already have an error).
-WITH county AS (
-    SELECT gk_srid AS gk FROM admin_areas WHERE level = 'county' ORDER BY id LIMIT 1
-), f AS (
-    SELECT i.n, i.geom, i.code, i.target_id, i.props FROM import_features i
+-- The spatial joins go to the tables themselves (not to CTEs) so that their GiST indexes serve.
+WITH county AS MATERIALIZED (
+    SELECT gk_srid AS gk, code FROM admin_areas WHERE level = 'county' ORDER BY id LIMIT 1
+), f AS MATERIALIZED (
+    SELECT i.n FROM import_features i
     WHERE i.import_id = $1 AND GeometryType(i.geom) IN ('POLYGON', 'MULTIPOLYGON') AND ST_IsValid(i.geom)
-), replaced AS (
-    SELECT target_id FROM import_features WHERE import_id = $1 AND target_id IS NOT NULL
-), existing AS (
-    SELECT id, parcel_code::text AS code, geom FROM parcels WHERE $2 = 'parcels'
-    UNION ALL SELECT id, building_no::text, geom FROM buildings WHERE $2 = 'buildings'
 ), touching_existing AS (
-    SELECT f.n, e.code, ST_Area(ST_Transform(ST_Intersection(f.geom, e.geom), c.gk)) AS area,
-           ST_PointOnSurface(ST_Intersection(f.geom, e.geom)) AS at
-    FROM f CROSS JOIN county c JOIN existing e ON e.geom && f.geom AND ST_Relate(f.geom, e.geom, '2********')
-    WHERE e.id IS DISTINCT FROM f.target_id AND e.id NOT IN (SELECT target_id FROM replaced)
-), touching_in_file AS (
-    SELECT a.n, b.n AS other, ST_Area(ST_Transform(ST_Intersection(a.geom, b.geom), c.gk)) AS area,
-           ST_PointOnSurface(ST_Intersection(a.geom, b.geom)) AS at
-    FROM f a CROSS JOIN county c JOIN f b ON a.n <> b.n AND a.geom && b.geom AND ST_Relate(a.geom, b.geom, '2********')
+    SELECT a.n, e.parcel_code::text AS code, ST_Intersection(a.geom, e.geom) AS shared
+    FROM f JOIN import_features a ON a.import_id = $1 AND a.n = f.n
+    JOIN parcels e ON $2 = 'parcels' AND e.geom && a.geom
+    WHERE e.id IS DISTINCT FROM a.target_id
+      AND NOT EXISTS (SELECT FROM import_features r WHERE r.import_id = $1 AND r.target_id = e.id)
+      AND ST_Relate(a.geom, e.geom, '2********')
+    UNION ALL
+    SELECT a.n, e.building_no::text, ST_Intersection(a.geom, e.geom)
+    FROM f JOIN import_features a ON a.import_id = $1 AND a.n = f.n
+    JOIN buildings e ON $2 = 'buildings' AND e.geom && a.geom
+    WHERE e.id IS DISTINCT FROM a.target_id
+      AND NOT EXISTS (SELECT FROM import_features r WHERE r.import_id = $1 AND r.target_id = e.id)
+      AND ST_Relate(a.geom, e.geom, '2********')
+), existing_overlaps AS (
+    SELECT t.n, t.code, ST_Area(ST_Transform(t.shared, c.gk)) AS area, ST_PointOnSurface(t.shared) AS at
+    FROM touching_existing t CROSS JOIN county c
+), in_file AS (
+    SELECT a.n, b.n AS other, ST_Intersection(a.geom, b.geom) AS shared
+    FROM f JOIN import_features a ON a.import_id = $1 AND a.n = f.n
+    JOIN import_features b ON b.import_id = $1 AND b.n <> a.n AND b.geom && a.geom
+    WHERE b.n IN (SELECT n FROM f) AND ST_Relate(a.geom, b.geom, '2********')
+), file_overlaps AS (
+    SELECT t.n, t.other, ST_Area(ST_Transform(t.shared, c.gk)) AS area, ST_PointOnSurface(t.shared) AS at
+    FROM in_file t CROSS JOIN county c
 ), gaps AS (
-    SELECT f.n, e.code, ST_ClosestPoint(f.geom, e.geom) AS at
-    FROM f CROSS JOIN county c
-    JOIN existing e ON ST_DWithin(f.geom, e.geom, $4 / 90000.0) AND NOT ST_Intersects(f.geom, e.geom)
-    WHERE e.id NOT IN (SELECT target_id FROM replaced)
-      AND ST_DWithin(ST_Transform(f.geom, c.gk), ST_Transform(e.geom, c.gk), $4)
-      AND ST_Distance(ST_Transform(f.geom, c.gk), ST_Transform(e.geom, c.gk)) > 0.001
+    SELECT a.n, e.parcel_code::text AS code, ST_ClosestPoint(a.geom, e.geom) AS at
+    FROM f JOIN import_features a ON a.import_id = $1 AND a.n = f.n
+    JOIN parcels e ON $2 = 'parcels' AND ST_DWithin(a.geom, e.geom, $4 / 90000.0)
+    CROSS JOIN county c
+    WHERE NOT ST_Intersects(a.geom, e.geom)
+      AND NOT EXISTS (SELECT FROM import_features r WHERE r.import_id = $1 AND r.target_id = e.id)
+      AND ST_Distance(ST_Transform(a.geom, c.gk), ST_Transform(e.geom, c.gk)) BETWEEN 0.001 AND $4
 ), areas AS (
-    SELECT f.n, (f.props->>'registered_area_m2')::float8 AS declared,
-           county_area_m2(coalesce(f.code, (SELECT code FROM admin_areas WHERE level = 'county' ORDER BY id LIMIT 1)), f.geom) AS computed,
-           ST_PointOnSurface(f.geom) AS at
-    FROM f WHERE $2 = 'parcels' AND (f.props->>'registered_area_m2')::float8 > 0
+    SELECT a.n, (a.props->>'registered_area_m2')::float8 AS declared,
+           county_area_m2(coalesce(a.code, c.code), a.geom) AS computed, ST_PointOnSurface(a.geom) AS at
+    FROM f JOIN import_features a ON a.import_id = $1 AND a.n = f.n CROSS JOIN county c
+    WHERE $2 = 'parcels' AND (a.props->>'registered_area_m2')::float8 > 0
 ), placed AS (
-    SELECT f.n, f.code, s.code AS sub, ST_PointOnSurface(f.geom) AS at
-    FROM f LEFT JOIN cadastral_subdistricts s ON ST_Intersects(s.geom, ST_PointOnSurface(f.geom))
+    SELECT a.n, a.code, s.code AS sub, p.pt AS at
+    FROM f JOIN import_features a ON a.import_id = $1 AND a.n = f.n
+    CROSS JOIN LATERAL (SELECT ST_PointOnSurface(a.geom) AS pt) p
+    LEFT JOIN LATERAL (SELECT code FROM cadastral_subdistricts s WHERE ST_Intersects(s.geom, p.pt) ORDER BY code LIMIT 1) s ON true
     WHERE $2 = 'parcels'
 ), dups AS (
     SELECT i.n, i.code, count(*) OVER (PARTITION BY i.code) AS k, min(i.n) OVER (PARTITION BY i.code) AS first
@@ -45,22 +60,22 @@ INSERT INTO import_issues (import_id, n, code, severity, message_zh, message_en,
 SELECT $1, n, 'overlap_existing' AS code, 'error',
        format('与现有要素 %s 重叠 %s m²', code, round(area::numeric, 2)),
        format('overlaps existing %s by %s m²', code, round(area::numeric, 2)), at
-FROM touching_existing WHERE area > $3
+FROM existing_overlaps WHERE area > $3
 UNION ALL
 SELECT $1, n, 'sliver' AS code, 'warning',
        format('与现有要素 %s 有 %s m² 的细小重叠', code, round(area::numeric, 4)),
        format('sliver of %s m² shared with existing %s', round(area::numeric, 4), code), at
-FROM touching_existing WHERE area <= $3 AND area > $5
+FROM existing_overlaps WHERE area <= $3 AND area > $5
 UNION ALL
 SELECT $1, n, 'overlap_in_file' AS code, 'error',
        format('与文件中第 %s 个要素重叠 %s m²', other, round(area::numeric, 2)),
        format('overlaps feature %s of the file by %s m²', other, round(area::numeric, 2)), at
-FROM touching_in_file WHERE area > $3
+FROM file_overlaps WHERE area > $3
 UNION ALL
 SELECT $1, n, 'sliver' AS code, 'warning',
        format('与文件中第 %s 个要素有 %s m² 的细小重叠', other, round(area::numeric, 4)),
        format('sliver of %s m² shared with feature %s of the file', round(area::numeric, 4), other), at
-FROM touching_in_file WHERE area <= $3 AND area > $5
+FROM file_overlaps WHERE area <= $3 AND area > $5
 UNION ALL
 SELECT DISTINCT ON (n) $1, n, 'gap' AS code, 'warning',
        format('与现有要素 %s 之间有小于 %s m 的缝隙', code, $4), format('gap narrower than %s m to existing %s', $4, code), at
