@@ -210,3 +210,46 @@ async fn gdal_owslib_qgis_and_ogctests() {
         println!("schemathesis ({}): {cases}", if bearer.is_some() { "appraiser" } else { "anonymous" });
     }
 }
+
+/// OWSLib's Part 4 calls (create, update with If-Match, delete) against the real server.
+#[tokio::test]
+async fn owslib_part4_create_update_delete() {
+    let d = Demo::start().await;
+    let token = common::token(&d.client, &d.base, "surveyor").await;
+    let (x, y): (f64, f64) = sqlx::query_as(
+        "SELECT ST_X(c), ST_Y(c) FROM (SELECT code, ST_PointOnSurface(geom) c FROM cadastral_subdistricts) s
+         WHERE NOT EXISTS (SELECT FROM parcels p WHERE ST_DWithin(p.geom, s.c, 0.003)) ORDER BY code LIMIT 1",
+    )
+    .fetch_one(&d.pool)
+    .await
+    .unwrap();
+    let feature = serde_json::json!({"type": "Feature",
+        "geometry": {"type": "Polygon", "coordinates": [[[x, y], [x + 0.0002, y], [x + 0.0002, y + 0.0002], [x, y + 0.0002], [x, y]]]},
+        "properties": {"address": "温县OWSLib路1号", "land_use": "0701", "right_type": "state_construction_land_use", "right_nature": "granted"}});
+    let ogc = format!("{}/ogc", d.base);
+    let out = run(
+        Command::new(venv_python()).arg(clients_dir().join("owslib_part4.py")).args([
+            ogc.as_str(),
+            token.as_str(),
+            &feature.to_string(),
+        ]),
+        "OWSLib Part 4",
+    );
+    let seen: Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!((seen["created"].as_bool(), seen["updated"].as_bool(), seen["deleted"].as_bool()), (Some(true), Some(true), Some(true)), "{seen}");
+    assert_eq!(seen["address"], "温县OWSLib路1号");
+    assert_eq!(seen["address_after"], "温县OWSLib路1号(OWSLib 改)");
+    assert_ne!(seen["etag"], seen["etag_after"]);
+    assert_eq!(seen["gone"], true, "{seen}");
+    let code = &seen["fid"].as_str().unwrap()[..19];
+    let history: Vec<(String, Option<String>)> =
+        sqlx::query_as("SELECT op, ended_op FROM parcels_history WHERE parcel_code = $1 ORDER BY valid_from, history_id")
+            .bind(code)
+            .fetch_all(&d.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        history,
+        vec![("insert".to_owned(), Some("update".to_owned())), ("update".to_owned(), Some("delete".to_owned()))]
+    );
+}

@@ -42,6 +42,41 @@ fn get(tag: &str, id: String, summary: String, parameters: Vec<Value>, responses
     json!({ "get": { "tags": [tag], "operationId": id, "summary": summary, "parameters": parameters, "responses": responses } })
 }
 
+/// Part 4 operations of an editable collection (surveyors and admins; bearer token).
+fn add_writes(paths: &mut Map<String, Value>, id: &str, title: &str) {
+    let feature = json!({ "required": true, "content": { "application/geo+json": { "schema": { "type": "object" } } } });
+    let patch = json!({ "required": true, "content": { "application/merge-patch+json": { "schema": { "type": "object" } } } });
+    let if_match = json!({ "name": "If-Match", "in": "header", "required": true, "schema": { "type": "string" },
+        "description": "the item's ETag (412 when stale, 428 when missing)" });
+    let fid = path_param("featureId", "要素编号 (the natural code)", json!({"type": "string"}));
+    let problems = json!({
+        "401": { "description": "not logged in" }, "403": { "description": "not a surveyor or admin" },
+        "409": { "description": "a state rule (rights registered, rows hanging on it)" },
+        "412": { "description": "stale If-Match" }, "422": { "description": "validation_failed: the import rules, with issues" },
+        "428": { "description": "If-Match missing" }
+    });
+    let with = |extra: Value| {
+        let mut r = problems.clone();
+        r.as_object_mut().expect("object").extend(extra.as_object().expect("object").clone());
+        r
+    };
+    let security = json!([{ "bearer": [] }]);
+    if let Some(Value::Object(o)) = paths.get_mut(&format!("/collections/{id}/items")) {
+        o.insert("post".into(), json!({ "tags": [id], "operationId": format!("create_{id}"), "summary": format!("新建{title}"),
+            "security": security, "requestBody": feature,
+            "responses": with(json!({ "201": { "description": "created; Location names it" } })) }));
+    }
+    if let Some(Value::Object(o)) = paths.get_mut(&format!("/collections/{id}/items/{{featureId}}")) {
+        let ok = with(json!({ "204": { "description": "done; ETag is the new version" } }));
+        o.insert("put".into(), json!({ "tags": [id], "operationId": format!("replace_{id}"), "summary": format!("替换{title}"),
+            "security": security, "parameters": [fid, if_match], "requestBody": feature, "responses": ok }));
+        o.insert("patch".into(), json!({ "tags": [id], "operationId": format!("update_{id}"), "summary": format!("修改{title}"),
+            "security": security, "parameters": [fid, if_match], "requestBody": patch, "responses": ok }));
+        o.insert("delete".into(), json!({ "tags": [id], "operationId": format!("delete_{id}"), "summary": format!("删除{title}"),
+            "security": security, "parameters": [fid, if_match], "responses": ok }));
+    }
+}
+
 pub fn spec(b: &str) -> Value {
     let crs: Vec<String> = Crs::all().map(Crs::uri).collect();
     let mut paths = Map::new();
@@ -153,6 +188,9 @@ pub fn spec(b: &str) -> Value {
                 ok("feature", &["application/geo+json", "text/html"]),
             ),
         );
+        if onemap_api::survey::ImportKind::parse(id).is_some() {
+            add_writes(&mut paths, id, c.title);
+        }
         paths.insert(
             format!("/collections/{id}/tiles"),
             get(

@@ -14,8 +14,7 @@ WITH ins AS (
         structure = coalesce(f.props->>'structure', b.structure),
         planned_use = coalesce(f.props->>'planned_use', b.planned_use),
         completion_year = coalesce((f.props->>'completion_year')::smallint, b.completion_year),
-        geom = CASE WHEN ST_NPoints(f.geom) = ST_NPoints(b.geom) AND ST_HausdorffDistance(ST_Multi(f.geom), b.geom) < 1e-8
-                    THEN b.geom ELSE ST_Multi(f.geom) END
+        geom = CASE WHEN f.same_geom THEN b.geom ELSE ST_Multi(f.geom) END
     FROM import_features f WHERE f.import_id = $1 AND f.status = 'changed' AND b.id = f.target_id
     RETURNING 1
 )

@@ -17,8 +17,7 @@ WITH ins AS (
         floor_area_m2 = coalesce((f.props->>'floor_area_m2')::numeric, h.floor_area_m2),
         inner_area_m2 = coalesce((f.props->>'inner_area_m2')::numeric, h.inner_area_m2),
         shared_area_m2 = coalesce((f.props->>'shared_area_m2')::numeric, h.shared_area_m2),
-        geom = CASE WHEN ST_NPoints(f.geom) = ST_NPoints(h.geom) AND ST_HausdorffDistance(ST_Multi(f.geom), h.geom) < 1e-8
-                    THEN h.geom ELSE ST_Multi(f.geom) END
+        geom = CASE WHEN f.same_geom THEN h.geom ELSE ST_Multi(f.geom) END
     FROM import_features f WHERE f.import_id = $1 AND f.status = 'changed' AND h.id = f.target_id
     RETURNING 1
 )

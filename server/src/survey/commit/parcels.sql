@@ -13,8 +13,7 @@ WITH ins AS (
         right_type = coalesce(f.props->>'right_type', p.right_type),
         right_nature = coalesce(f.props->>'right_nature', p.right_nature),
         registered_area_m2 = coalesce((f.props->>'registered_area_m2')::numeric, p.registered_area_m2),
-        geom = CASE WHEN ST_NPoints(f.geom) = ST_NPoints(p.geom) AND ST_HausdorffDistance(ST_Multi(f.geom), p.geom) < 1e-8
-                    THEN p.geom ELSE ST_Multi(f.geom) END
+        geom = CASE WHEN f.same_geom THEN p.geom ELSE ST_Multi(f.geom) END
     FROM import_features f WHERE f.import_id = $1 AND f.status = 'changed' AND p.id = f.target_id
     RETURNING 1
 )

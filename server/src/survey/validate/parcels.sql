@@ -3,6 +3,8 @@
 -- come from reprojecting shared edges and are not reported). Areas in the county's
 -- Gauss-Krüger zone. Only valid polygons are compared (the others already have an error).
 -- The spatial joins go to the tables themselves (not to CTEs) so that their GiST indexes serve.
+-- A feature whose geometry equals the row it replaces (same_geom) brings no new overlap or gap:
+-- it is not compared with the register, nor with another such feature.
 WITH county AS MATERIALIZED (
     SELECT gk_srid AS gk, code FROM admin_areas WHERE level = 'county' ORDER BY id LIMIT 1
 ), f AS MATERIALIZED (
@@ -12,33 +14,36 @@ WITH county AS MATERIALIZED (
     SELECT a.n, e.parcel_code::text AS code, ST_Intersection(a.geom, e.geom) AS shared
     FROM f JOIN import_features a ON a.import_id = $1 AND a.n = f.n
     JOIN parcels e ON $2 = 'parcels' AND e.geom && a.geom
-    WHERE e.id IS DISTINCT FROM a.target_id
+    WHERE NOT a.same_geom AND e.id IS DISTINCT FROM a.target_id
       AND NOT EXISTS (SELECT FROM import_features r WHERE r.import_id = $1 AND r.target_id = e.id)
       AND ST_Relate(a.geom, e.geom, '2********')
     UNION ALL
     SELECT a.n, e.building_no::text, ST_Intersection(a.geom, e.geom)
     FROM f JOIN import_features a ON a.import_id = $1 AND a.n = f.n
     JOIN buildings e ON $2 = 'buildings' AND e.geom && a.geom
-    WHERE e.id IS DISTINCT FROM a.target_id
+    WHERE NOT a.same_geom AND e.id IS DISTINCT FROM a.target_id
       AND NOT EXISTS (SELECT FROM import_features r WHERE r.import_id = $1 AND r.target_id = e.id)
       AND ST_Relate(a.geom, e.geom, '2********')
 ), existing_overlaps AS (
     SELECT t.n, t.code, ST_Area(ST_Transform(t.shared, c.gk)) AS area, ST_PointOnSurface(t.shared) AS at
     FROM touching_existing t CROSS JOIN county c
 ), in_file AS (
+    -- each pair once (a.n < b.n), reported on both features below
     SELECT a.n, b.n AS other, ST_Intersection(a.geom, b.geom) AS shared
     FROM f JOIN import_features a ON a.import_id = $1 AND a.n = f.n
-    JOIN import_features b ON b.import_id = $1 AND b.n <> a.n AND b.geom && a.geom
-    WHERE b.n IN (SELECT n FROM f) AND ST_Relate(a.geom, b.geom, '2********')
-), file_overlaps AS (
+    JOIN import_features b ON b.import_id = $1 AND b.n > a.n AND b.geom && a.geom
+    WHERE b.n IN (SELECT n FROM f) AND NOT (a.same_geom AND b.same_geom) AND ST_Relate(a.geom, b.geom, '2********')
+), pairs AS (
     SELECT t.n, t.other, ST_Area(ST_Transform(t.shared, c.gk)) AS area, ST_PointOnSurface(t.shared) AS at
     FROM in_file t CROSS JOIN county c
+), file_overlaps AS (
+    SELECT n, other, area, at FROM pairs UNION ALL SELECT other, n, area, at FROM pairs
 ), gaps AS (
     SELECT a.n, e.parcel_code::text AS code, ST_ClosestPoint(a.geom, e.geom) AS at
     FROM f JOIN import_features a ON a.import_id = $1 AND a.n = f.n
     JOIN parcels e ON $2 = 'parcels' AND ST_DWithin(a.geom, e.geom, $4 / 90000.0)
     CROSS JOIN county c
-    WHERE NOT ST_Intersects(a.geom, e.geom)
+    WHERE NOT a.same_geom AND NOT ST_Intersects(a.geom, e.geom)
       AND NOT EXISTS (SELECT FROM import_features r WHERE r.import_id = $1 AND r.target_id = e.id)
       AND ST_Distance(ST_Transform(a.geom, c.gk), ST_Transform(e.geom, c.gk)) BETWEEN 0.001 AND $4
 ), areas AS (

@@ -1,5 +1,5 @@
 -- Each feature's diff status from its issues and its target. $1 import, $2 kind.
--- unchanged: same attributes (those the file maps) and the same geometry within 1e-8° (~1 mm).
+-- unchanged: same attributes (those the file maps) and the same geometry (same_geom, prepare.sql).
 WITH worst AS (
     SELECT n, bool_or(severity = 'error' AND code <> 'overlap_existing') AS err, bool_or(code = 'overlap_existing') AS conflict
     FROM import_issues WHERE import_id = $1 GROUP BY n
@@ -20,9 +20,7 @@ UPDATE import_features f SET status = CASE
         WHEN w.err THEN 'error'
         WHEN w.conflict THEN 'conflict'
         WHEN f.target_id IS NULL THEN 'new'
-        WHEN (f.props - 'parcel_code' - 'unit_code' - 'building_no') <@ c.props
-             AND ST_NPoints(f.geom) = ST_NPoints(c.geom)
-             AND ST_HausdorffDistance(ST_Multi(f.geom), c.geom) < 1e-8 THEN 'unchanged'
+        WHEN (f.props - 'parcel_code' - 'unit_code' - 'building_no') <@ c.props AND f.same_geom THEN 'unchanged'
         ELSE 'changed' END
 FROM import_features f2
 LEFT JOIN worst w ON w.n = f2.n
