@@ -208,6 +208,9 @@ async fn stage_and_validate(
         }
         None => (String::new(), String::new()),
     };
+    // Fresh statistics for the rows just staged: without them the planner guesses a few hundred
+    // and picks nested loops that take minutes on a large file.
+    sqlx::query("ANALYZE import_features").execute(&mut *conn).await?;
     let mut tx = conn.begin().await?;
     let counts = validate::validate(&mut tx, id, kind, (&cause.0, &cause.1)).await?;
     sqlx::query(

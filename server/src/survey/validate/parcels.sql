@@ -32,7 +32,8 @@ WITH county AS MATERIALIZED (
     SELECT a.n, b.n AS other, ST_Intersection(a.geom, b.geom) AS shared
     FROM f JOIN import_features a ON a.import_id = $1 AND a.n = f.n
     JOIN import_features b ON b.import_id = $1 AND b.n > a.n AND b.geom && a.geom
-    WHERE b.n IN (SELECT n FROM f) AND NOT (a.same_geom AND b.same_geom) AND ST_Relate(a.geom, b.geom, '2********')
+    JOIN f fb ON fb.n = b.n
+    WHERE NOT (a.same_geom AND b.same_geom) AND ST_Relate(a.geom, b.geom, '2********')
 ), pairs AS (
     SELECT t.n, t.other, ST_Area(ST_Transform(t.shared, c.gk)) AS area, ST_PointOnSurface(t.shared) AS at
     FROM in_file t CROSS JOIN county c
