@@ -223,6 +223,8 @@ async fn stage_and_validate(
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
+    // Statistics again, now with each feature's status, for the commit's plans.
+    sqlx::query("ANALYZE import_features").execute(&mut *conn).await?;
     Ok(())
 }
 
