@@ -51,6 +51,7 @@ pub async fn commit(conn: &mut PgConnection, id: Uuid, who: &Committer<'_>) -> R
     .bind(super::jobs::JOB_STATEMENT_TIMEOUT)
     .execute(&mut *conn)
     .await?;
+    super::validate::plan_for_staging(conn).await?;
     let (status, kind): (String, String) = sqlx::query_as("SELECT status, kind FROM imports WHERE id = $1 FOR UPDATE")
         .bind(id)
         .fetch_optional(&mut *conn)

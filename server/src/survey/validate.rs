@@ -97,6 +97,7 @@ pub async fn validate(
     outside: (&str, &str),
 ) -> Result<ImportCounts, sqlx::Error> {
     let k = kind.as_str();
+    plan_for_staging(conn).await?;
     sqlx::query(include_str!("validate/prepare.sql")).bind(import).bind(k).execute(&mut *conn).await?;
     sqlx::query(include_str!("validate/attributes.sql")).bind(import).bind(k).execute(&mut *conn).await?;
     sqlx::query(include_str!("validate/geometry.sql"))
@@ -125,6 +126,17 @@ pub async fn validate(
     }
     sqlx::query(include_str!("validate/status.sql")).bind(import).bind(k).execute(&mut *conn).await?;
     counts(conn, import).await
+}
+
+/// Planner settings for statements over staged rows, for the rest of the transaction: plans
+/// for the actual import id (not generic ones), and no bitmap scans — with them PostgreSQL
+/// combines the staging table's primary key with the geometry index per feature, quadratic in
+/// the size of the file (minutes for 100,000 parcels instead of seconds).
+pub async fn plan_for_staging(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT set_config('plan_cache_mode', 'force_custom_plan', true), set_config('enable_bitmapscan', 'off', true)")
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }
 
 pub async fn counts(conn: &mut PgConnection, import: Uuid) -> Result<ImportCounts, sqlx::Error> {
