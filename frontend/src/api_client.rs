@@ -85,7 +85,12 @@ impl Answer {
 
 /// Any request: method, path, body (JSON text, a File …), extra headers. The CSRF token goes
 /// along with every write.
-pub async fn send(method: &str, path: &str, body: Option<&JsValue>, headers: &[(&str, &str)]) -> Result<Answer, String> {
+pub async fn send(
+    method: &str,
+    path: &str,
+    body: Option<&JsValue>,
+    headers: &[(&str, &str)],
+) -> Result<Answer, String> {
     let init = web_sys::RequestInit::new();
     init.set_method(method);
     let h = web_sys::Headers::new().map_err(|e| format!("{e:?}"))?;

@@ -8,7 +8,6 @@ use onemap_api::identify::Identified;
 use wasm_bindgen::prelude::*;
 
 use crate::api_client::{county_bounds, county_gk_srid, get, set_csrf};
-use crate::upload::UploadPanel;
 use crate::gk;
 use crate::i18n::{Lang, tr};
 use crate::layers::LayerPanel;
@@ -18,6 +17,7 @@ use crate::photo_view::{PhotoView, ShownPhoto};
 use crate::projects::Projects;
 use crate::search::Search;
 use crate::unit_panel::{Panel, Selected, open_unit, unit_from_hash};
+use crate::upload::UploadPanel;
 
 /// 测量 mode: clicks add points instead of identifying.
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -54,7 +54,12 @@ pub fn HistoryTab(lang: ReadSignal<Lang>, code: String) -> impl IntoView {
 
 /// 编辑图形: edit the geometry of an OGC API feature (`collection`, `fid`) on the map.
 #[component]
-pub fn EditGeometry(lang: ReadSignal<Lang>, collection: &'static str, fid: String, reload: Callback<()>) -> impl IntoView {
+pub fn EditGeometry(
+    lang: ReadSignal<Lang>,
+    collection: &'static str,
+    fid: String,
+    reload: Callback<()>,
+) -> impl IntoView {
     let (etag, set_etag) = signal(None::<String>);
     let (message, set_message) = signal(None::<(bool, String)>);
     let item = format!("/ogc/collections/{collection}/items/{}", encode(&fid));
@@ -96,7 +101,12 @@ pub fn EditGeometry(lang: ReadSignal<Lang>, collection: &'static str, fid: Strin
                 }
                 Ok(a) if a.status == 412 => set_message.set(Some((
                     false,
-                    tr(lang.get_untracked(), "冲突:该要素已被他人修改,请取消后重新编辑", "Conflict: someone changed this feature meanwhile; cancel and edit again").to_owned(),
+                    tr(
+                        lang.get_untracked(),
+                        "冲突:该要素已被他人修改,请取消后重新编辑",
+                        "Conflict: someone changed this feature meanwhile; cancel and edit again",
+                    )
+                    .to_owned(),
                 ))),
                 Ok(a) => set_message.set(Some((false, a.problem()))),
                 Err(e) => set_message.set(Some((false, e))),

@@ -9,8 +9,8 @@ use onemap_api::units::UnitRecord;
 use onemap_api::Role;
 
 use crate::api_client::{encode, get};
-use crate::history::{EditGeometry, HistoryTab};
 use crate::display::{field, opt, text};
+use crate::history::{EditGeometry, HistoryTab};
 use crate::i18n::{Lang, tr};
 use crate::map::highlight;
 use crate::photo_view::ShownPhoto;

@@ -47,7 +47,12 @@ fn status_text(l: Lang, s: ImportStatus) -> &'static str {
 }
 
 /// Uploads `file` with the options; then follows the import until it settles.
-fn start(file: web_sys::File, o: Options, set_import: WriteSignal<Option<Import>>, set_error: WriteSignal<Option<String>>) {
+fn start(
+    file: web_sys::File,
+    o: Options,
+    set_import: WriteSignal<Option<Import>>,
+    set_error: WriteSignal<Option<String>>,
+) {
     spawn_local(async move {
         clear_staged();
         let answer = send("POST", &format!("/api/imports?{}", query(&o)), Some(&file.into()), &[]).await;
@@ -123,7 +128,10 @@ pub fn UploadPanel(lang: ReadSignal<Lang>, close: WriteSignal<bool>) -> impl Int
     let commit = move |_| {
         let Some(i) = import.get_untracked() else { return };
         spawn_local(async move {
-            match send("POST", &format!("/api/imports/{}/commit", i.id), None, &[]).await.and_then(|a| a.json::<CommitResult>()) {
+            match send("POST", &format!("/api/imports/{}/commit", i.id), None, &[])
+                .await
+                .and_then(|a| a.json::<CommitResult>())
+            {
                 Ok(r) => {
                     set_result.set(Some(r));
                     clear_staged();

@@ -236,18 +236,23 @@ async fn owslib_part4_create_update_delete() {
         "OWSLib Part 4",
     );
     let seen: Value = serde_json::from_str(out.trim()).unwrap();
-    assert_eq!((seen["created"].as_bool(), seen["updated"].as_bool(), seen["deleted"].as_bool()), (Some(true), Some(true), Some(true)), "{seen}");
+    assert_eq!(
+        (seen["created"].as_bool(), seen["updated"].as_bool(), seen["deleted"].as_bool()),
+        (Some(true), Some(true), Some(true)),
+        "{seen}"
+    );
     assert_eq!(seen["address"], "温县OWSLib路1号");
     assert_eq!(seen["address_after"], "温县OWSLib路1号(OWSLib 改)");
     assert_ne!(seen["etag"], seen["etag_after"]);
     assert_eq!(seen["gone"], true, "{seen}");
     let code = &seen["fid"].as_str().unwrap()[..19];
-    let history: Vec<(String, Option<String>)> =
-        sqlx::query_as("SELECT op, ended_op FROM parcels_history WHERE parcel_code = $1 ORDER BY valid_from, history_id")
-            .bind(code)
-            .fetch_all(&d.pool)
-            .await
-            .unwrap();
+    let history: Vec<(String, Option<String>)> = sqlx::query_as(
+        "SELECT op, ended_op FROM parcels_history WHERE parcel_code = $1 ORDER BY valid_from, history_id",
+    )
+    .bind(code)
+    .fetch_all(&d.pool)
+    .await
+    .unwrap();
     assert_eq!(
         history,
         vec![("insert".to_owned(), Some("update".to_owned())), ("update".to_owned(), Some("delete".to_owned()))]

@@ -44,8 +44,10 @@ fn get(tag: &str, id: String, summary: String, parameters: Vec<Value>, responses
 
 /// Part 4 operations of an editable collection (surveyors and admins; bearer token).
 fn add_writes(paths: &mut Map<String, Value>, id: &str, title: &str) {
-    let feature = json!({ "required": true, "content": { "application/geo+json": { "schema": { "type": "object" } } } });
-    let patch = json!({ "required": true, "content": { "application/merge-patch+json": { "schema": { "type": "object" } } } });
+    let feature =
+        json!({ "required": true, "content": { "application/geo+json": { "schema": { "type": "object" } } } });
+    let patch =
+        json!({ "required": true, "content": { "application/merge-patch+json": { "schema": { "type": "object" } } } });
     let if_match = json!({ "name": "If-Match", "in": "header", "required": true, "schema": { "type": "string" },
         "description": "the item's ETag (412 when stale, 428 when missing)" });
     let fid = path_param("featureId", "要素编号 (the natural code)", json!({"type": "string"}));
@@ -62,18 +64,30 @@ fn add_writes(paths: &mut Map<String, Value>, id: &str, title: &str) {
     };
     let security = json!([{ "bearer": [] }]);
     if let Some(Value::Object(o)) = paths.get_mut(&format!("/collections/{id}/items")) {
-        o.insert("post".into(), json!({ "tags": [id], "operationId": format!("create_{id}"), "summary": format!("新建{title}"),
+        o.insert(
+            "post".into(),
+            json!({ "tags": [id], "operationId": format!("create_{id}"), "summary": format!("新建{title}"),
             "security": security, "requestBody": feature,
-            "responses": with(json!({ "201": { "description": "created; Location names it" } })) }));
+            "responses": with(json!({ "201": { "description": "created; Location names it" } })) }),
+        );
     }
     if let Some(Value::Object(o)) = paths.get_mut(&format!("/collections/{id}/items/{{featureId}}")) {
         let ok = with(json!({ "204": { "description": "done; ETag is the new version" } }));
-        o.insert("put".into(), json!({ "tags": [id], "operationId": format!("replace_{id}"), "summary": format!("替换{title}"),
-            "security": security, "parameters": [fid, if_match], "requestBody": feature, "responses": ok }));
-        o.insert("patch".into(), json!({ "tags": [id], "operationId": format!("update_{id}"), "summary": format!("修改{title}"),
-            "security": security, "parameters": [fid, if_match], "requestBody": patch, "responses": ok }));
-        o.insert("delete".into(), json!({ "tags": [id], "operationId": format!("delete_{id}"), "summary": format!("删除{title}"),
-            "security": security, "parameters": [fid, if_match], "responses": ok }));
+        o.insert(
+            "put".into(),
+            json!({ "tags": [id], "operationId": format!("replace_{id}"), "summary": format!("替换{title}"),
+            "security": security, "parameters": [fid, if_match], "requestBody": feature, "responses": ok }),
+        );
+        o.insert(
+            "patch".into(),
+            json!({ "tags": [id], "operationId": format!("update_{id}"), "summary": format!("修改{title}"),
+            "security": security, "parameters": [fid, if_match], "requestBody": patch, "responses": ok }),
+        );
+        o.insert(
+            "delete".into(),
+            json!({ "tags": [id], "operationId": format!("delete_{id}"), "summary": format!("删除{title}"),
+            "security": security, "parameters": [fid, if_match], "responses": ok }),
+        );
     }
 }
 

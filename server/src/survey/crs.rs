@@ -133,10 +133,11 @@ pub fn guess(e: Extent, county_srid: i32) -> Option<Guess> {
         }
         None
     };
-    if northing(e.min_y) && northing(e.max_y) {
-        if let Some(g) = easting(e.min_x, e.max_x, false) {
-            return Some(g);
-        }
+    if northing(e.min_y)
+        && northing(e.max_y)
+        && let Some(g) = easting(e.min_x, e.max_x, false)
+    {
+        return Some(g);
     }
     if northing(e.min_x) && northing(e.max_x) {
         return easting(e.min_y, e.max_y, true);

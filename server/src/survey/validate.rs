@@ -133,9 +133,11 @@ pub async fn validate(
 /// combines the staging table's primary key with the geometry index per feature, quadratic in
 /// the size of the file (minutes for 100,000 parcels instead of seconds).
 pub async fn plan_for_staging(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
-    sqlx::query("SELECT set_config('plan_cache_mode', 'force_custom_plan', true), set_config('enable_bitmapscan', 'off', true)")
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(
+        "SELECT set_config('plan_cache_mode', 'force_custom_plan', true), set_config('enable_bitmapscan', 'off', true)",
+    )
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 
@@ -197,10 +199,8 @@ pub async fn outside_cause(
         (x, y, 4490, "(坐标可能是经纬度)".to_string(), " (the coordinates may be longitude/latitude)".to_string()),
     ];
     for (tx, ty, srid, zh, en) in tries {
-        if srid != reading.srid || (tx, ty) != (x, y) {
-            if inside(tx, ty, srid).await {
-                return (zh, en);
-            }
+        if (srid != reading.srid || (tx, ty) != (x, y)) && inside(tx, ty, srid).await {
+            return (zh, en);
         }
     }
     ("(坐标系或带号可能有误)".into(), " (wrong CRS or zone?)".into())
