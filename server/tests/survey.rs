@@ -5,7 +5,7 @@
 mod common;
 
 use common::survey::*;
-use common::{Demo, token};
+use common::{Demo, get_json, token};
 use serde_json::{Value, json};
 
 /// The standard's field names of a parcel export.
@@ -45,16 +45,10 @@ async fn formats_round_trip_and_commit() {
     assert_eq!(v["counts"]["unchanged"], 400, "{}", v["issues"]);
     assert_eq!(v["counts"]["errors"], 0);
     // The Chinese addresses came through GBK intact.
-    let features: Value = d
-        .client
-        .get(format!("{}/api/imports/{}/features?limit=5", d.base, v["id"].as_str().unwrap()))
-        .bearer_auth(&t)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let features: Value =
+        get_json(&d.client, format!("{}/api/imports/{}/features?limit=5", d.base, v["id"].as_str().unwrap()), Some(&t))
+            .await
+            .1;
     let first_code = features["features"][0]["properties"]["code"].as_str().unwrap().to_owned();
     let address: String = sqlx::query_scalar("SELECT address FROM parcels WHERE parcel_code = $1")
         .bind(&first_code)
@@ -132,16 +126,7 @@ async fn formats_round_trip_and_commit() {
     assert!(areas.0 > 0.0 && areas.0 < areas.1, "{areas:?}");
     // History names the import, and ?at= before the commit answers the old address.
     let split_code: String = one(&d.pool, "SELECT parcel_code::text FROM parcels ORDER BY id LIMIT 1 OFFSET 500").await;
-    let h: Value = d
-        .client
-        .get(format!("{}/api/units/{split_code}/history", d.base))
-        .bearer_auth(&t)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let h: Value = get_json(&d.client, format!("{}/api/units/{split_code}/history", d.base), Some(&t)).await.1;
     assert_eq!(h["versions"][0]["import_id"], id.as_str(), "{h}");
     assert_eq!(h["versions"][0]["actor"], "user:surveyor");
     assert!(h["versions"][0]["changes"]["address"].is_array(), "{h}");
@@ -221,16 +206,8 @@ async fn formats_round_trip_and_commit() {
     assert_eq!(v["format"], "dxf", "{v}");
     assert_eq!(v["mapping"]["address"], "ZL", "{v}");
     assert_eq!(v["counts"]["features"], 2, "{v}");
-    let f: Value = d
-        .client
-        .get(format!("{}/api/imports/{}/features", d.base, v["id"].as_str().unwrap()))
-        .bearer_auth(&t)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let f: Value =
+        get_json(&d.client, format!("{}/api/imports/{}/features", d.base, v["id"].as_str().unwrap()), Some(&t)).await.1;
     let got: Vec<&str> =
         f["features"].as_array().unwrap().iter().map(|x| x["properties"]["code"].as_str().unwrap()).collect();
     assert_eq!(got, vec![rows[0].0.as_str(), rows[1].0.as_str()], "code from XDATA and from the label");

@@ -106,11 +106,7 @@ pub async fn replace(
     Path((collection, fid)): Path<(String, String)>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let kind = editable(&collection)?;
-    content_crs(&headers)?;
-    let feature = body_json(&body)?;
-    let outcome = edit::apply(&state, &p, kind, Edit::Replace(fid, feature), if_match(&headers).as_deref()).await;
-    Ok(done(outcome, &headers, &collection, kind))
+    change(&state, &p, &headers, &collection, fid, &body, Edit::Replace).await
 }
 
 /// `PATCH /ogc/collections/{collection}/items/{feature}`: JSON Merge Patch of a feature.
@@ -121,11 +117,24 @@ pub async fn patch(
     Path((collection, fid)): Path<(String, String)>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let kind = editable(&collection)?;
-    content_crs(&headers)?;
-    let patch = body_json(&body)?;
-    let outcome = edit::apply(&state, &p, kind, Edit::Patch(fid, patch), if_match(&headers).as_deref()).await;
-    Ok(done(outcome, &headers, &collection, kind))
+    change(&state, &p, &headers, &collection, fid, &body, Edit::Patch).await
+}
+
+/// A replace or a patch: the body as JSON, the feature's If-Match.
+async fn change(
+    state: &OgcState,
+    p: &Principal,
+    headers: &HeaderMap,
+    collection: &str,
+    fid: String,
+    body: &Bytes,
+    edit: fn(String, Value) -> Edit,
+) -> Result<Response, ApiError> {
+    let kind = editable(collection)?;
+    content_crs(headers)?;
+    let json = body_json(body)?;
+    let outcome = edit::apply(state, p, kind, edit(fid, json), if_match(headers).as_deref()).await;
+    Ok(done(outcome, headers, collection, kind))
 }
 
 /// `DELETE /ogc/collections/{collection}/items/{feature}`.
