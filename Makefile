@@ -42,7 +42,7 @@ fuzz:
 	mkdir -p fuzz/corpus/unit_code && cd fuzz && RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR=$(HOME)/.cache/onemap/fuzz-target \
 	  $(CARGO) fuzz run unit_code corpus/unit_code seeds/unit_code -- -max_total_time=$(FUZZ_SECONDS)
 
-lint:
+lint: deps
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 	$(CARGO) fmt --manifest-path frontend/Cargo.toml -- --check

@@ -7,6 +7,8 @@ set -euo pipefail
 
 want=(postgresql-15 postgresql-15-postgis-3 postgresql-contrib pkg-config ca-certificates
       libfreetype-dev fonts-dejavu-core)
+# GDAL reads survey uploads (the server links libgdal; the gdal crate finds it with pkg-config).
+want+=(libgdal-dev)
 # npm builds the web UI (MapLibre, wasm-opt); Debian's nodejs when the machine has none.
 command -v npm >/dev/null || want+=(nodejs npm)
 if [ "${1:-run}" = test ]; then

@@ -96,7 +96,15 @@ async fn formats_round_trip_and_commit() {
         SELECT parcel_code AS \"宗地代码\", address AS \"坐落\", land_use AS \"土地用途\", right_type AS \"权利类型\",
                right_nature AS \"权利性质\", ST_Multi(geom) AS geom FROM halves";
     ogr2ogr(&url, &gpkg, "GPKG", split, &["-s_srs", "EPSG:4490", "-t_srs", "EPSG:4547", "-nln", "zd"]);
-    let v = import(&d.client, &d.base, &t, "kind=parcels", std::fs::read(&gpkg).unwrap()).await;
+    // As a browser form sends it: multipart, the options as fields, the file as `file`.
+    let form = reqwest::multipart::Form::new()
+        .text("kind", "parcels")
+        .part("file", reqwest::multipart::Part::bytes(std::fs::read(&gpkg).unwrap()).file_name("宗地分割.gpkg"));
+    let r = d.client.post(format!("{}/api/imports", d.base)).bearer_auth(&t).multipart(form).send().await.unwrap();
+    assert_eq!(r.status(), 201);
+    let created: Value = r.json().await.unwrap();
+    assert_eq!(created["file_name"], "宗地分割.gpkg");
+    let v = settled(&d.client, &d.base, &t, created["id"].as_str().unwrap()).await;
     assert_eq!((v["format"].as_str(), v["crs"].as_str()), (Some("gpkg"), Some("EPSG:4547")), "{v}");
     assert_eq!(v["mapping"]["address"], "坐落");
     assert_eq!((v["counts"]["new"].as_i64(), v["counts"]["changed"].as_i64()), (Some(1), Some(2)), "{}", v["issues"]);
@@ -335,6 +343,9 @@ async fn every_rule_is_triggered() {
         // 15 gap (2 cm from an isolated parcel), 16 sliver (0.5 mm into it)
         feature(serde_json::from_str(&isolated.1).unwrap(), base("15")),
         feature(serde_json::from_str(&isolated.2).unwrap(), base("16")),
+        // 17 geometry_missing, 18 code_kind (a building number in a parcel file)
+        json!({"type": "Feature", "geometry": null, "properties": base("17")}),
+        feature(square(x - 0.0010, y + 0.0010, 0.0001), with(base("18"), "ZDDM", json!(format!("{s1}GB00001F0001")))),
     ];
     let file = json!({"type": "FeatureCollection", "features": features}).to_string().into_bytes();
     let v = import(&d.client, &d.base, &t, "kind=parcels", file).await;
@@ -364,6 +375,8 @@ async fn every_rule_is_triggered() {
         (14, "overlap_existing"),
         (15, "gap"),
         (16, "sliver"),
+        (17, "geometry_missing"),
+        (18, "code_kind"),
     ];
     for (n, code) in expect {
         assert!(
