@@ -277,7 +277,7 @@ pub async fn item(
     };
     // Editable features carry their version as a strong ETag (Part 4's optimistic locking).
     if let Some(kind) = onemap_api::survey::ImportKind::parse(c.id)
-        && let Some(version) = crate::survey::edit::version(&state.pool, kind, &fid).await?
+        && let Some(version) = crate::survey::edit::version(&state.bulk, kind, &fid).await?
     {
         let tag = crate::survey::edit::etag(version);
         response.headers_mut().insert(header::ETAG, HeaderValue::try_from(tag).expect("ascii"));

@@ -149,20 +149,12 @@ pub async fn delete(
     Ok(done(outcome, &headers, &collection, kind))
 }
 
-fn allow(methods: &str) -> Response {
-    (StatusCode::NO_CONTENT, [(header::ALLOW, methods.to_owned())]).into_response()
-}
-
 /// `OPTIONS …/items`: GET, and POST for those who may edit.
 pub async fn options_items(
     Extension(p): Extension<Principal>,
     Path(collection): Path<String>,
 ) -> Result<Response, ApiError> {
-    let writable = ImportKind::parse(&collection).is_some() && SURVEYORS.contains(&p.role);
-    if !super::collections::COLLECTIONS.iter().any(|c| c.id == collection) {
-        return Err(ApiError::not_found(format!("no collection {collection:?}")));
-    }
-    Ok(allow(if writable { "GET, HEAD, POST, OPTIONS" } else { "GET, HEAD, OPTIONS" }))
+    options(&p, &collection, "GET, HEAD, POST, OPTIONS")
 }
 
 /// `OPTIONS …/items/{feature}`: GET, and PUT, PATCH, DELETE for those who may edit.
@@ -170,9 +162,16 @@ pub async fn options_item(
     Extension(p): Extension<Principal>,
     Path((collection, _fid)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    let writable = ImportKind::parse(&collection).is_some() && SURVEYORS.contains(&p.role);
+    options(&p, &collection, "GET, HEAD, PUT, PATCH, DELETE, OPTIONS")
+}
+
+/// The methods of a collection's path for the caller: `writable` for surveyors and admins on an
+/// editable collection, reading otherwise.
+fn options(p: &Principal, collection: &str, writable: &str) -> Result<Response, ApiError> {
     if !super::collections::COLLECTIONS.iter().any(|c| c.id == collection) {
         return Err(ApiError::not_found(format!("no collection {collection:?}")));
     }
-    Ok(allow(if writable { "GET, HEAD, PUT, PATCH, DELETE, OPTIONS" } else { "GET, HEAD, OPTIONS" }))
+    let may_write = ImportKind::parse(collection).is_some() && SURVEYORS.contains(&p.role);
+    Ok((StatusCode::NO_CONTENT, [(header::ALLOW, if may_write { writable } else { "GET, HEAD, OPTIONS" })])
+        .into_response())
 }

@@ -107,15 +107,11 @@ pub fn etag(version: i32) -> String {
 
 /// The current version of a feature, for its ETag (None: no such feature).
 pub async fn version(pool: &sqlx::PgPool, kind: ImportKind, fid: &str) -> Result<Option<i32>, sqlx::Error> {
-    let mut conn = pool.acquire().await?;
-    let mut tx = conn.begin().await?;
-    let v = sqlx::query_scalar(include_str!("edit/lock.sql"))
+    sqlx::query_scalar(include_str!("edit/version.sql"))
         .bind(kind.as_str())
         .bind(code_of(kind, fid))
-        .fetch_optional(&mut *tx)
-        .await?;
-    tx.rollback().await?;
-    Ok(v)
+        .fetch_optional(pool)
+        .await
 }
 
 fn precondition(if_match: Option<&str>, current: i32) -> Result<(), ApiError> {

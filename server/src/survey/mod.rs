@@ -105,13 +105,18 @@ fn counts_of(v: Option<Value>) -> ImportCounts {
     v.and_then(|v| serde_json::from_value(v).ok()).unwrap_or_default()
 }
 
+/// Imports are seen by their owner and by admins; to anyone else they do not exist (404).
+fn may_see(owner: &str, p: &Principal) -> bool {
+    owner == p.actor || p.role == Role::Admin
+}
+
 /// Loads an import the caller may see (its owner, or an admin); others get 404.
 async fn load(state: &AppState, p: &Principal, id: &str) -> Result<Import, ApiError> {
     let id = Uuid::parse_str(id).map_err(|_| ApiError::not_found("no such import"))?;
     let row = sqlx::query(include_str!("import.sql")).bind(id).fetch_optional(&state.pool).await?;
     let row = row.ok_or_else(|| ApiError::not_found("no such import"))?;
     let owner: String = row.try_get("owner")?;
-    if owner != p.actor && p.role != Role::Admin {
+    if !may_see(&owner, p) {
         return Err(ApiError::not_found("no such import"));
     }
     let issues = sqlx::query(include_str!("issues.sql"))
@@ -361,7 +366,7 @@ async fn load_owned(state: &AppState, p: &Principal, id: &str) -> Result<Uuid, A
     let owner: Option<String> =
         sqlx::query_scalar("SELECT owner FROM imports WHERE id = $1").bind(uuid).fetch_optional(&state.pool).await?;
     match owner {
-        Some(o) if o == p.actor || p.role == Role::Admin => Ok(uuid),
+        Some(o) if may_see(&o, p) => Ok(uuid),
         _ => Err(ApiError::not_found("no such import")),
     }
 }
