@@ -14,6 +14,8 @@ pub enum Role {
     Admin,
     /// 征收中心 / 征迁公司: projects, units, agreements, payments, archives
     Officer,
+    /// 征收中心负责人: approves stage transitions and payments, never their own requests
+    Director,
     /// 评估公司: only the projects their firm is appointed to
     Appraiser,
     /// 测绘 / 权籍调查: geometries and unit codes
@@ -28,14 +30,23 @@ pub enum Role {
 
 impl Role {
     /// Every role.
-    pub const ALL: [Role; 7] =
-        [Role::Admin, Role::Officer, Role::Appraiser, Role::Surveyor, Role::Clerk, Role::Auditor, Role::Public];
+    pub const ALL: [Role; 8] = [
+        Role::Admin,
+        Role::Officer,
+        Role::Director,
+        Role::Appraiser,
+        Role::Surveyor,
+        Role::Clerk,
+        Role::Auditor,
+        Role::Public,
+    ];
 
     /// The name on the wire and in the database, e.g. `officer`.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Admin => "admin",
             Self::Officer => "officer",
+            Self::Director => "director",
             Self::Appraiser => "appraiser",
             Self::Surveyor => "surveyor",
             Self::Clerk => "clerk",

@@ -34,6 +34,27 @@
 //! | `GET /api/imports/{id}` | | [`survey::Import`] |
 //! | `POST /api/imports/{id}/commit` | | [`survey::CommitResult`] |
 //! | `GET /api/units/{code}/history` | | [`survey::UnitHistory`] |
+//! | `POST /api/projects` | [`workflow::NewProject`] | [`relocation::Project`] (201) |
+//! | `PATCH /api/projects/{code}` | [`workflow::ProjectFacts`] (If-Match) | [`workflow::Workflow`] |
+//! | `GET /api/projects/{code}/workflow` | | [`workflow::Workflow`] |
+//! | `POST /api/projects/{code}/transitions` | [`workflow::TransitionRequest`] | [`workflow::Approval`] (202) |
+//! | `GET /api/approvals` | [`workflow::ApprovalsQuery`] | `Vec<`[`workflow::Approval`]`>` |
+//! | `POST /api/approvals/{id}/decision` | [`workflow::DecisionRequest`] | [`workflow::Approval`] |
+//! | `GET /api/appraisal-firms` | | `Vec<`[`workflow::Firm`]`>` |
+//! | `POST /api/projects/{code}/appraisal-firm` | [`workflow::FirmChoice`] | [`workflow::Firm`] (201) |
+//! | `POST /api/projects/{code}/units` | [`workflow::NewCompensationUnit`] | [`workflow::WorkUnit`] (201) |
+//! | `GET /api/compensation-units/{code}` | | [`workflow::WorkUnit`] (ETag) |
+//! | `PUT /api/compensation-units/{code}/appraisal` | [`workflow::AppraisalRequest`] (If-Match) | [`workflow::WorkUnit`] |
+//! | `POST /api/compensation-units/{code}/agreement` | [`workflow::CompensationTerms`] (If-Match) | [`workflow::WorkUnit`] |
+//! | `POST /api/compensation-units/{code}/decision` | [`workflow::CompensationTerms`] (If-Match) | [`workflow::WorkUnit`] |
+//! | `POST /api/compensation-units/{code}/payments` | [`workflow::PaymentRequest`] | [`workflow::Approval`] (202) |
+//! | `POST /api/compensation-units/{code}/move-out` | [`workflow::DoneOn`] (If-Match) | [`workflow::WorkUnit`] |
+//! | `POST /api/compensation-units/{code}/demolition` | [`workflow::DoneOn`] (If-Match) | [`workflow::WorkUnit`] |
+//! | `POST /api/projects/{code}/funds/deposits` | [`workflow::DepositRequest`] | [`workflow::Funds`] (201) |
+//! | `GET /api/projects/{code}/funds` | | [`workflow::Funds`] |
+//! | `GET /api/projects/{code}/alerts` | | `Vec<`[`workflow::Alert`]`>` |
+//! | `POST /api/projects/{code}/publications` | [`workflow::PublicationRequest`] | [`workflow::Publication`] (201) |
+//! | `GET /public/projects/{code}` | | [`workflow::PublicProject`] (or HTML) |
 //! | any error | | [`problem::Problem`] (`application/problem+json`) |
 
 pub mod audit;
@@ -42,11 +63,13 @@ pub mod codes;
 pub mod health;
 pub mod identify;
 pub mod layers;
+pub mod money;
 pub mod problem;
 pub mod relocation;
 pub mod search;
 pub mod survey;
 pub mod units;
+pub mod workflow;
 
 pub use auth::Role;
 pub use layers::{LAYERS, MapLayer};

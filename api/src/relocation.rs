@@ -332,3 +332,61 @@ pub struct ArchiveDocument {
     /// 档案号
     pub archive_no: String,
 }
+
+/// 项目阶段: a stage of a relocation project, with its names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stage {
+    /// The value of `stage` on the wire, e.g. `agreement`.
+    pub id: &'static str,
+    pub name_zh: &'static str,
+    pub name_en: &'static str,
+}
+
+/// The stages of a relocation project, in order (立项 → 结案归档).
+pub const STAGES: &[Stage] = &[
+    Stage { id: "setup", name_zh: "立项", name_en: "Project setup" },
+    Stage { id: "scope", name_zh: "征收范围确定", name_en: "Scope defined" },
+    Stage { id: "survey", name_zh: "调查登记", name_en: "Survey and registration" },
+    Stage { id: "plan", name_zh: "补偿方案", name_en: "Compensation plan" },
+    Stage { id: "risk_assessment", name_zh: "社会稳定风险评估", name_en: "Social stability risk assessment" },
+    Stage { id: "decision", name_zh: "征收决定", name_en: "Expropriation decision" },
+    Stage { id: "appraisal", name_zh: "评估", name_en: "Appraisal" },
+    Stage { id: "agreement", name_zh: "签约", name_en: "Agreements" },
+    Stage { id: "payment", name_zh: "补偿支付", name_en: "Payment" },
+    Stage { id: "demolition", name_zh: "搬迁拆除", name_en: "Relocation and demolition" },
+    Stage { id: "closed", name_zh: "结案归档", name_en: "Closed and archived" },
+];
+
+/// The stage named `id`, if it is one.
+pub fn stage(id: &str) -> Option<&'static Stage> {
+    STAGES.iter().find(|s| s.id == id)
+}
+
+#[cfg(test)]
+mod stage_tests {
+    use super::{STAGES, stage};
+
+    #[test]
+    fn stages_in_order_with_their_names() {
+        let ids: Vec<&str> = STAGES.iter().map(|s| s.id).collect();
+        assert_eq!(
+            ids,
+            [
+                "setup",
+                "scope",
+                "survey",
+                "plan",
+                "risk_assessment",
+                "decision",
+                "appraisal",
+                "agreement",
+                "payment",
+                "demolition",
+                "closed"
+            ]
+        );
+        assert_eq!(stage("agreement").map(|s| s.name_zh), Some("签约"));
+        assert_eq!(stage("risk_assessment").map(|s| s.name_zh), Some("社会稳定风险评估"));
+        assert_eq!(stage("signed"), None);
+    }
+}

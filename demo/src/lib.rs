@@ -7,7 +7,7 @@
 
 mod copy;
 mod layout;
-mod media;
+pub mod media;
 mod names;
 mod registration;
 mod relocation;
@@ -587,8 +587,10 @@ async fn load_relocation(
 
     let mut rows = CopyRows::new();
     for pay in &rel.payments {
+        let unit = &rel.units[pay.unit];
         rows.int(pay.id)
-            .int(rel.units[pay.unit].id)
+            .int(unit.id)
+            .int(rel.projects[unit.project].id)
             .text(&pay.voucher_no)
             .text(pay.purpose)
             .cents(pay.amount)
@@ -598,10 +600,12 @@ async fn load_relocation(
     copy_into(
         tx,
         "payments",
-        "id, compensation_unit_id, voucher_no, purpose, amount, paid_on, payee_name, payee_bank, payee_account",
+        "id, compensation_unit_id, project_id, voucher_no, purpose, amount, paid_on, payee_name, payee_bank, payee_account",
         rows,
     )
     .await?;
+    // What each project's dedicated account received is its opening deposit (期初余额).
+    sqlx::query(include_str!("opening_deposits.sql")).execute(&mut *tx).await?;
     Ok(())
 }
 

@@ -18,6 +18,7 @@ export function createMap(container, styleUrl, onClick, onMove) {
   map.on('click', (e) => onClick(e.lngLat.lng, e.lngLat.lat, map.getZoom()));
   map.on('mousemove', (e) => onMove(e.lngLat.lng, e.lngLat.lat));
   map.on('load', () => {
+    clusterPhotos();
     map.addSource('selection', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
     map.addLayer({ id: 'selection-fill', type: 'fill', source: 'selection', paint: { 'fill-color': '#ffd400', 'fill-opacity': 0.35 } });
     map.addLayer({ id: 'selection-line', type: 'line', source: 'selection', paint: { 'line-color': '#ff6a00', 'line-width': 3 } });
@@ -74,7 +75,7 @@ export function drawMeasure(coordsJson, polygon) {
 // Layer panel: the style's layers grouped by their source layer.
 const original = new Map();
 function groupLayers(group) {
-  return map.getStyle().layers.filter((l) => l['source-layer'] === group);
+  return map.getStyle().layers.filter((l) => l['source-layer'] === group || l.metadata?.['onemap:group'] === group);
 }
 export function setGroupVisible(group, visible) {
   if (!map) return;
@@ -93,4 +94,76 @@ export function setGroupOpacity(group, opacity) {
       map.setPaintProperty(l.id, p, original.get(key) * opacity);
     }
   }
+}
+
+// 现场照片 as count bubbles. The photos come in the vector tiles (source layer `photos`, z15+,
+// only for the roles and projects that may see them), and MapLibre clusters only GeoJSON
+// sources: so the style's photo layer is replaced by a clustered GeoJSON source fed from the
+// photo features of the tiles the map has loaded (querySourceFeatures, deduplicated by photo
+// number: a point near a tile edge is in several tiles). Up to z17 nearby photos merge into
+// small bubbles with their count, which leave the compensation units under them visible; a
+// click on a bubble zooms in until it splits (expandPhotoCluster); from z18 each photo is a
+// small dot. The layer panel's 现场照片 row switches the bubbles (metadata onemap:group).
+const PHOTOS = 'photo-points';
+let photoKey = '';
+let photoSync = null;
+
+function clusterPhotos() {
+  const layers = map.getStyle().layers;
+  const i = layers.findIndex((l) => l['source-layer'] === 'photos');
+  if (i < 0) return;
+  const tileLayer = layers[i];
+  const before = layers[i + 1]?.id;
+  const colour = tileLayer.paint?.['circle-color'] || '#1f6feb';
+  map.removeLayer(tileLayer.id);
+  map.addSource(PHOTOS, {
+    type: 'geojson', data: { type: 'FeatureCollection', features: [] },
+    cluster: true, clusterRadius: 40, clusterMaxZoom: 17,
+  });
+  const metadata = { 'onemap:group': 'photos' };
+  const clustered = ['has', 'point_count'];
+  map.addLayer({ id: 'photo-clusters', type: 'circle', source: PHOTOS, filter: clustered, metadata, paint: {
+    'circle-radius': ['step', ['get', 'point_count'], 7, 10, 9, 100, 11],
+    'circle-color': colour, 'circle-opacity': 0.8, 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1 } }, before);
+  map.addLayer({ id: 'photo-cluster-count', type: 'symbol', source: PHOTOS, filter: clustered, metadata,
+    layout: { 'text-field': ['get', 'point_count_abbreviated'], 'text-font': ['DejaVu Sans Bold'], 'text-size': 9,
+      'text-allow-overlap': true, 'text-ignore-placement': true },
+    paint: { 'text-color': '#ffffff' } }, before);
+  map.addLayer({ id: 'photo-points', type: 'circle', source: PHOTOS, filter: ['!', clustered], metadata, paint: {
+    'circle-radius': 3, 'circle-color': colour, 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1 } }, before);
+  map.on('mouseenter', 'photo-clusters', () => { map.getCanvas().style.cursor = 'pointer'; });
+  map.on('mouseleave', 'photo-clusters', () => { map.getCanvas().style.cursor = ''; });
+  const later = () => { if (!photoSync) photoSync = setTimeout(syncPhotos, 100); };
+  map.on('sourcedata', (e) => { if (e.sourceId === 'onemap') later(); });
+  map.on('moveend', later);
+}
+
+// The photos of the loaded tiles into the clustered source (only when they changed).
+function syncPhotos() {
+  photoSync = null;
+  const photos = new Map();
+  for (const f of map.querySourceFeatures('onemap', { sourceLayer: 'photos' })) {
+    if (f.geometry?.type !== 'Point') continue;
+    const key = f.properties.photo_no ?? String(f.id ?? f.geometry.coordinates);
+    if (!photos.has(key)) {
+      photos.set(key, { type: 'Feature', geometry: f.geometry, properties: { ...f.properties } });
+    }
+  }
+  const key = [...photos.keys()].sort().join('|');
+  if (key === photoKey) return;
+  photoKey = key;
+  map.getSource(PHOTOS).setData({ type: 'FeatureCollection', features: [...photos.values()] });
+  document.body.dataset.photoPoints = String(photos.size);
+}
+
+// A click at (lon, lat) on a photo bubble zooms in until it splits; true when there was one
+// (the click is then not an identify).
+export function expandPhotoCluster(lon, lat) {
+  if (!map || !map.getLayer('photo-clusters')) return false;
+  const hit = map.queryRenderedFeatures(map.project([lon, lat]), { layers: ['photo-clusters'] })[0];
+  if (!hit) return false;
+  map.getSource(PHOTOS).getClusterExpansionZoom(hit.properties.cluster_id)
+    .then((zoom) => map.easeTo({ center: hit.geometry.coordinates, zoom, duration: 500 }))
+    .catch(() => {});
+  return true;
 }

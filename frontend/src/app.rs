@@ -12,7 +12,7 @@ use crate::gk;
 use crate::i18n::{Lang, tr};
 use crate::layers::LayerPanel;
 use crate::login::LoginForm;
-use crate::map::{create_map, draw_measure, fit_bounds, highlight};
+use crate::map::{create_map, draw_measure, expand_photo_cluster, fit_bounds, highlight};
 use crate::photo_view::{PhotoView, ShownPhoto};
 use crate::projects::Projects;
 use crate::search::Search;
@@ -85,6 +85,10 @@ pub fn App() -> impl IntoView {
                 set_measure_points.update(|p| p.push((lon, lat)));
                 let coords: Vec<[f64; 2]> = measure_points.get_untracked().iter().map(|&(x, y)| [x, y]).collect();
                 draw_measure(&serde_json::to_string(&coords).unwrap_or_default(), mode == Measure::Area);
+                return;
+            }
+            // A click on a photo count bubble zooms into it instead of identifying.
+            if expand_photo_cluster(lon, lat) {
                 return;
             }
             spawn_local(async move {

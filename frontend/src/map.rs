@@ -27,6 +27,10 @@ extern "C" {
     /// Sets the opacity of the style layers of a source layer.
     #[wasm_bindgen(js_name = setGroupOpacity)]
     pub fn set_group_opacity(group: &str, opacity: f64);
+    /// A click on a photo count bubble at (lon, lat) zooms in until it splits; true when
+    /// there was one there.
+    #[wasm_bindgen(js_name = expandPhotoCluster)]
+    pub fn expand_photo_cluster(lon: f64, lat: f64) -> bool;
 }
 
 #[wasm_bindgen(module = "/js/survey.js")]

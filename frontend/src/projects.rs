@@ -9,14 +9,10 @@ use onemap_api::STATUSES;
 use onemap_api::relocation::{Project, ProjectUnit, ProjectUnitPage, status};
 
 use crate::api_client::{encode, get};
-use crate::display::{field, opt, text};
+use crate::display::{money, money_field, opt, stage_name, status_name, text};
 use crate::i18n::{Lang, tr};
 use crate::map::fit_bounds;
 use crate::unit_panel::{Selected, open_unit};
-
-fn status_name(l: Lang, s: &str) -> String {
-    status(s).map(|x| tr(l, x.name_zh, x.name_en).to_owned()).unwrap_or_else(|| s.to_owned())
-}
 
 /// Loads every compensation unit of a project, page by page.
 async fn project_units(code: &str) -> Result<Vec<ProjectUnit>, String> {
@@ -45,17 +41,18 @@ enum Column {
     Total,
 }
 
-/// Numbers compare as numbers; anything else (or a number against an absent value) by its text.
+/// Amounts compare as numbers (absent ones last), statuses in process order, anything else by
+/// its text.
 fn compare(a: &ProjectUnit, b: &ProjectUnit, column: Column) -> Ordering {
-    let text_of = |u: &ProjectUnit| match column {
-        Column::Code => u.code.clone(),
-        Column::Status => u.status.clone(),
-        Column::Owner => opt(u.owner_name.as_ref()),
-        Column::Total => opt(u.total_amount),
-    };
-    match (column, a.total_amount, b.total_amount) {
-        (Column::Total, Some(x), Some(y)) => x.total_cmp(&y),
-        _ => text_of(a).cmp(&text_of(b)),
+    let status_rank = |u: &ProjectUnit| STATUSES.iter().position(|s| s.id == u.status).unwrap_or(STATUSES.len());
+    match column {
+        Column::Code => a.code.cmp(&b.code),
+        Column::Status => status_rank(a).cmp(&status_rank(b)).then_with(|| a.status.cmp(&b.status)),
+        Column::Owner => opt(a.owner_name.as_ref()).cmp(&opt(b.owner_name.as_ref())),
+        Column::Total => match (a.total_amount, b.total_amount) {
+            (Some(x), Some(y)) => x.total_cmp(&y),
+            (x, y) => x.is_none().cmp(&y.is_none()),
+        },
     }
 }
 
@@ -129,6 +126,7 @@ pub fn Projects(
                     <p class="summary" data-testid="project-summary">
                         {tr(l, "补偿单元", "Units")} " " <b data-testid="unit-count">{text(counts.units)}</b>
                         "，" {tr(l, "签约率", "signed")} " " <b>{text(counts.signed_percent)} "%"</b>
+                        "，" {tr(l, "阶段", "stage")} " " <b data-testid="project-stage">{stage_name(l, &p.stage)}</b>
                     </p>
                     <div class="bars">
                         {STATUSES.iter().map(|s| {
@@ -143,9 +141,9 @@ pub fn Projects(
                         }).collect_view()}
                     </div>
                     <table class="amounts">
-                        {field(tr(l, "补偿资金预算(元)", "Budget (yuan)"), opt(p.budget))}
-                        {field(tr(l, "已签约金额(元)", "Agreed (yuan)"), opt(p.agreed_total))}
-                        {field(tr(l, "已支付金额(元)", "Paid (yuan)"), opt(p.paid_total))}
+                        {money_field(tr(l, "补偿资金预算", "Budget"), p.budget)}
+                        {money_field(tr(l, "已签约金额", "Agreed"), p.agreed_total)}
+                        {money_field(tr(l, "已支付金额", "Paid"), p.paid_total)}
                     </table>
                 }
             })}
@@ -166,9 +164,9 @@ pub fn Projects(
                                 <tr on:click=move |_| open_unit(unit_code.clone(), true, selected, error)>
                                     <td>{u.code.clone()}</td>
                                     <td><i class="dot" style=format!("background:{colour}")></i>
-                                        {status_name(lang.get_untracked(), &u.status)}</td>
+                                        {status_name(lang.get(), &u.status)}</td>
                                     <td>{opt(u.owner_name.as_ref())}</td>
-                                    <td>{opt(u.total_amount)}</td>
+                                    <td class="money">{money(u.total_amount)}</td>
                                 </tr>
                             }
                         }).collect_view()}

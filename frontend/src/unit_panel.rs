@@ -9,7 +9,7 @@ use onemap_api::units::UnitRecord;
 use onemap_api::Role;
 
 use crate::api_client::{encode, get};
-use crate::display::{field, opt, text};
+use crate::display::{field, legality_name, mode_name, money, money_field, opt, purpose_name, status_name, text};
 use crate::history::{EditGeometry, HistoryTab};
 use crate::i18n::{Lang, tr};
 use crate::map::highlight;
@@ -109,18 +109,23 @@ fn registration_tab(l: Lang, u: &UnitRecord) -> AnyView {
 }
 
 fn relocation_tab(l: Lang, c: &Compensation) -> AnyView {
-    let timeline: Vec<String> = c.timeline.iter().map(|t| format!("{} {}", t.on, t.status)).collect();
-    let payments: Vec<String> =
-        c.payments.iter().map(|p| format!("{} {} ¥{}", p.paid_on, p.purpose, opt(p.amount))).collect();
+    let timeline: Vec<String> = c.timeline.iter().map(|t| format!("{} {}", t.on, status_name(l, &t.status))).collect();
+    let payments: Vec<String> = c
+        .payments
+        .iter()
+        .map(|p| format!("{} {} {}", p.paid_on, purpose_name(l, &p.purpose), money(p.amount)))
+        .collect();
     view! {
         <table>
             {field(tr(l, "补偿单元", "Compensation unit"), text(&c.code))}
-            {field(tr(l, "状态", "Status"), text(&c.status))}
+            <tr><th>{tr(l, "状态", "Status")}</th><td data-testid="unit-status" data-status=c.status.clone()>{status_name(l, &c.status)}</td></tr>
             {field(tr(l, "被征收人", "Owner"), opt(c.owner_name.as_ref()))}
+            {field(tr(l, "合法性认定", "Legality"), legality_name(l, &c.legality))}
+            {field(tr(l, "补偿方式", "Compensation mode"), mode_name(l, c.compensation_mode.as_deref()))}
             {field(tr(l, "评估机构", "Appraiser"), opt(c.appraisal.firm.as_ref()))}
             {field(tr(l, "评估报告", "Report"), opt(c.appraisal.report_no.as_ref()))}
             {field(tr(l, "协议编号", "Agreement"), opt(c.agreement.no.as_ref()))}
-            {field(tr(l, "补偿总额(元)", "Total (yuan)"), opt(c.amounts.total_amount))}
+            {money_field(tr(l, "补偿总额", "Total"), c.amounts.total_amount)}
         </table>
         <h3>{tr(l, "进度", "Timeline")}</h3>
         <ol class="timeline">{timeline.into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}</ol>

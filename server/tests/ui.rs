@@ -133,7 +133,9 @@ async fn map_identify_search_and_deep_link_in_chromium() {
         "{r}"
     );
     assert_eq!(r["officerTabs"][2], "征迁", "{r}");
-    assert!(r["relocationText"].as_str().unwrap().contains(&status), "{r}");
+    // The status by its Chinese name (已签约, not signed).
+    let status_zh = onemap_api::relocation::status(&status).map_or(status.as_str(), |s| s.name_zh);
+    assert!(r["relocationText"].as_str().unwrap().contains(status_zh), "{r}");
     assert!(r["photos"].as_i64().unwrap() > 0 && r["photoCaption"].as_str().unwrap().starts_with("20"), "{r}");
     assert!(r["documents"].as_i64().unwrap() > 0 && r["documentStatus"] == 200, "{r}");
     assert!(r["lightboxCaption"].as_str().unwrap().starts_with(r["photoCaption"].as_str().unwrap()), "{r}");
@@ -162,6 +164,7 @@ async fn map_identify_search_and_deep_link_in_chromium() {
     .await
     .unwrap();
     assert!((r["topTotal"].as_f64().unwrap() - largest).abs() < 0.01, "{r}");
+    assert!(r["topTotalText"].as_str().unwrap().starts_with('¥'), "{r}");
     for shot in [
         "ui-identify.png",
         "ui-measure.png",

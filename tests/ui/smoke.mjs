@@ -158,7 +158,9 @@ try {
   result.tableRows = await pub.locator('[data-testid=unit-table] tbody tr').count();
   await pub.click('[data-testid=unit-table] th >> nth=3');
   await pub.click('[data-testid=unit-table] th >> nth=3');
-  result.topTotal = Number(await pub.textContent('[data-testid=unit-table] tbody tr >> nth=0 >> td >> nth=3'));
+  // Amounts are shown as ¥1,234,567.89: the number without the yuan sign and separators.
+  result.topTotalText = await pub.textContent('[data-testid=unit-table] tbody tr >> nth=0 >> td >> nth=3');
+  result.topTotal = Number(result.topTotalText.replace(/[¥,]/g, ''));
   await pub.click('[data-testid=unit-table] tbody tr >> nth=0');
   await pub.waitForSelector('[data-testid=unit-code]', { timeout: 15000 });
   await pub.waitForFunction(() => !window.__onemapMap.isMoving(), null, { timeout: 15000 });

@@ -247,6 +247,7 @@ pub const DEMO_PASSWORD: &str = "Demo#2026";
 pub const DEMO_USERS: &[(&str, &str, Role)] = &[
     ("admin", "系统管理员", Role::Admin),
     ("officer", "征收中心经办人", Role::Officer),
+    ("director", "征收中心负责人", Role::Director),
     ("appraiser1", "评估师（一期项目）", Role::Appraiser),
     ("appraiser2", "评估师（二期项目）", Role::Appraiser),
     ("surveyor", "测绘员", Role::Surveyor),

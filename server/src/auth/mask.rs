@@ -16,7 +16,7 @@ fn viewer_role() -> Role {
 }
 
 fn sees_full_personal_data(role: Role) -> bool {
-    matches!(role, Role::Clerk | Role::Officer | Role::Auditor)
+    matches!(role, Role::Clerk | Role::Officer | Role::Director | Role::Auditor)
 }
 
 fn count(unmasked: bool) {

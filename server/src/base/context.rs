@@ -11,7 +11,7 @@ pub use onemap_api::Role;
 
 /// Roles that work with relocation data (征迁业务): projects, compensation units, their photos
 /// and amounts, each within the caller's project scope.
-pub const RELOCATION_READERS: &[Role] = &[Role::Admin, Role::Officer, Role::Appraiser, Role::Auditor];
+pub const RELOCATION_READERS: &[Role] = &[Role::Admin, Role::Officer, Role::Director, Role::Appraiser, Role::Auditor];
 
 /// The caller of a request, as established by `auth::authenticate`.
 #[derive(Debug, Clone)]

@@ -20,6 +20,17 @@ pub struct ApiError {
     /// Stable machine-readable code, e.g. `database_unavailable`.
     pub code: &'static str,
     pub message: String,
+    /// Every rule broken, when there are several (`issues` of the body: code, message in
+    /// Chinese and English).
+    pub issues: Vec<Issue>,
+}
+
+/// One broken rule of a 409 or 422 answer.
+#[derive(Debug, Clone, Serialize)]
+pub struct Issue {
+    pub code: &'static str,
+    pub message: String,
+    pub message_en: String,
 }
 
 #[derive(Serialize)]
@@ -30,11 +41,23 @@ struct Problem<'a> {
     status: u16,
     code: &'a str,
     detail: &'a str,
+    #[serde(skip_serializing_if = "<[Issue]>::is_empty")]
+    issues: &'a [Issue],
 }
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self { status, code, message: message.into() }
+        Self { status, code, message: message.into(), issues: Vec::new() }
+    }
+
+    /// A refusal for broken rules: the code and message of a single rule, or `code` with every
+    /// rule listed; `detail` joins their messages.
+    pub fn rules(status: StatusCode, code: &'static str, issues: Vec<Issue>) -> Self {
+        let (code, message) = match issues.as_slice() {
+            [one] => (one.code, format!("{} ({})", one.message_en, one.message)),
+            many => (code, many.iter().map(|i| format!("{}: {}", i.code, i.message_en)).collect::<Vec<_>>().join("; ")),
+        };
+        Self { status, code, message, issues }
     }
 
     pub fn not_found(message: impl Into<String>) -> Self {
@@ -58,6 +81,7 @@ impl IntoResponse for ApiError {
             status: self.status.as_u16(),
             code: self.code,
             detail: &self.message,
+            issues: &self.issues,
         };
         let mut response = (self.status, Json(body)).into_response();
         response

@@ -14,7 +14,7 @@ SELECT
     (SELECT count(*) FROM relocation_projects)    AS projects,
     (SELECT count(*) FROM appraisal_firms)        AS appraisal_firms,
     (SELECT count(*) FROM compensation_units)     AS compensation_units,
-    (SELECT count(*) FROM payments)               AS payments,
+    (SELECT count(*) FROM payments WHERE status = 'paid') AS payments,
     (SELECT count(*) FROM photos)                 AS photos,
     (SELECT count(*) FROM archive_documents)      AS archive_documents
 ) s

@@ -49,7 +49,7 @@ fn like_literal(q: &str) -> String {
 
 /// Roles that may look people up by name (they see personal data in full).
 fn may_search_people(role: Role) -> bool {
-    matches!(role, Role::Clerk | Role::Officer | Role::Auditor)
+    matches!(role, Role::Clerk | Role::Officer | Role::Director | Role::Auditor)
 }
 
 /// Ranked hits across unit codes, certificates, addresses and (for clerks, officers and

@@ -88,7 +88,7 @@ SELECT
       'payments', coalesce((SELECT jsonb_agg(jsonb_build_object('voucher_no', pm.voucher_no, 'purpose', pm.purpose,
             'amount', pm.amount::float8, 'paid_on', pm.paid_on, 'payee_name', pm.payee_name,
             'payee_bank', pm.payee_bank, 'payee_account', pm.payee_account) ORDER BY pm.paid_on, pm.id)
-            FROM payments pm WHERE pm.compensation_unit_id = c.id), '[]'),
+            FROM payments pm WHERE pm.compensation_unit_id = c.id AND pm.status = 'paid'), '[]'),
       'photos', coalesce((SELECT jsonb_agg(jsonb_build_object('photo_no', ph.photo_no, 'taken_at', ph.taken_at,
             'caption', ph.caption, 'taken_by', ph.taken_by, 'direction_deg', ph.direction_deg,
             'lon', ST_X(ph.geom), 'lat', ST_Y(ph.geom), 'url', '/files/' || ph.file_path,

@@ -1,0 +1,144 @@
+//! What every relocation write shares: one transaction per action that names its actor (for
+//! the history triggers) and commits with its audit row, optimistic locking by strong ETag,
+//! and amounts checked and turned into cents.
+
+use axum::http::{HeaderMap, StatusCode};
+use chrono::NaiveDate;
+use serde_json::Value;
+use sqlx::{PgConnection, Postgres, Transaction};
+
+use super::rules::{self, invalid};
+use crate::auth::Principal;
+use crate::base::journal::{self as audit, AuditEvent};
+use crate::base::{ApiError, AppState};
+
+/// The strong entity tag of a row version.
+pub fn etag(version: i32) -> String {
+    format!("\"v{version}\"")
+}
+
+/// The `If-Match` header, if sent.
+pub fn if_match(headers: &HeaderMap) -> Option<String> {
+    headers.get(axum::http::header::IF_MATCH).and_then(|v| v.to_str().ok()).map(str::to_owned)
+}
+
+/// 428 without `If-Match`, 412 when it names another version than `current`.
+pub fn precondition(if_match: Option<&str>, current: i32, what: &str) -> Result<(), ApiError> {
+    let Some(m) = if_match else {
+        return Err(ApiError::new(
+            StatusCode::PRECONDITION_REQUIRED,
+            "if_match_required",
+            format!("send If-Match with the ETag of {what} (now {}) to change it", etag(current)),
+        ));
+    };
+    if m.trim() == "*" || m.split(',').any(|t| t.trim() == etag(current)) {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            StatusCode::PRECONDITION_FAILED,
+            "stale_etag",
+            format!(
+                "{what} changed since you read it (now {}): read it again (数据已被他人修改，请刷新)",
+                etag(current)
+            ),
+        ))
+    }
+}
+
+/// A transaction that names the caller for the history triggers.
+pub async fn begin<'a>(state: &'a AppState, p: &Principal) -> Result<Transaction<'a, Postgres>, ApiError> {
+    let mut tx = state.pool.begin().await?;
+    let request_id = crate::base::context::request_ids().and_then(|(r, _)| r);
+    sqlx::query("SELECT set_config('onemap.actor', $1, true), set_config('onemap.request_id', $2, true)")
+        .bind(p.actor.as_ref())
+        .bind(request_id.unwrap_or_default())
+        .execute(&mut *tx)
+        .await?;
+    Ok(tx)
+}
+
+/// Appends the action's audit row in its transaction.
+pub async fn record(
+    tx: &mut PgConnection,
+    p: &Principal,
+    action: &str,
+    target: &str,
+    before: Option<Value>,
+    after: Option<Value>,
+) -> Result<(), ApiError> {
+    let event = AuditEvent::new(&p.actor, p.role.as_str(), action, target, "success").change(before, after);
+    audit::append(tx, &[event]).await?;
+    Ok(())
+}
+
+/// Yuan with at most two decimals, not negative, as cents (422 otherwise).
+pub fn cents(field: &str, yuan: f64) -> Result<i64, ApiError> {
+    if !yuan.is_finite() || yuan.abs() > 1e13 {
+        return Err(invalid(rules::issue(
+            "invalid_amount",
+            format!("{field} 金额无效"),
+            format!("{field} is not a usable amount"),
+        )));
+    }
+    if yuan < 0.0 {
+        return Err(invalid(rules::issue(
+            "negative_amount",
+            format!("{field} 不能为负数"),
+            format!("{field} may not be negative ({yuan})"),
+        )));
+    }
+    let c = yuan * 100.0;
+    if (c - c.round()).abs() > 1e-6 * c.abs().max(1.0) {
+        return Err(invalid(rules::issue(
+            "too_many_decimals",
+            format!("{field} 最多两位小数"),
+            format!("{field} has more than two decimals ({yuan})"),
+        )));
+    }
+    Ok(c.round() as i64)
+}
+
+/// Cents as yuan for a response.
+pub fn yuan(cents: i64) -> f64 {
+    cents as f64 / 100.0
+}
+
+/// A required text: trimmed, not empty (422 `required`).
+pub fn required(field: &str, v: &str) -> Result<String, ApiError> {
+    let v = v.trim();
+    if v.is_empty() {
+        return Err(invalid(rules::issue("required", format!("{field} 必填"), format!("{field} is required"))));
+    }
+    if v.contains('\0') {
+        return Err(crate::base::error::nul_refused());
+    }
+    Ok(v.to_owned())
+}
+
+/// A date that has happened (422 `date_in_future`).
+pub fn not_future(field: &str, on: NaiveDate, today: NaiveDate) -> Result<NaiveDate, ApiError> {
+    if on > today {
+        return Err(invalid(rules::issue(
+            "date_in_future",
+            format!("{field} 不能晚于今天"),
+            format!("{field} ({on}) is after today ({today})"),
+        )));
+    }
+    Ok(on)
+}
+
+/// One of the allowed values (422 `invalid_value`).
+pub fn one_of<'a>(field: &str, v: &str, allowed: &[&'a str]) -> Result<&'a str, ApiError> {
+    allowed.iter().find(|a| **a == v).copied().ok_or_else(|| {
+        invalid(rules::issue(
+            "invalid_value",
+            format!("{field} 取值无效：{v}"),
+            format!("{field} {v:?} is not one of {}", allowed.join(", ")),
+        ))
+    })
+}
+
+/// The database's date (the workflow's "today").
+pub async fn today(conn: &mut PgConnection) -> Result<NaiveDate, ApiError> {
+    Ok(sqlx::query_scalar("SELECT current_date").fetch_one(conn).await?)
+}
