@@ -34,7 +34,7 @@ async fn unknown_paths_methods_and_the_four_defects() {
 
     // A method the path does not have: 405 naming the allowed ones.
     for (method, path, allowed) in [
-        (reqwest::Method::POST, "/api/projects", "GET"),
+        (reqwest::Method::DELETE, "/api/projects", "GET"),
         (reqwest::Method::DELETE, "/api/units/410825001003GB00042F00071203", "GET"),
         (reqwest::Method::PUT, "/ogc/collections", "GET"),
         (reqwest::Method::GET, "/api/auth/login", "POST"),
