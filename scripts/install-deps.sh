@@ -9,14 +9,17 @@ want=(postgresql-15 postgresql-15-postgis-3 postgresql-contrib pkg-config ca-cer
       libfreetype-dev fonts-dejavu-core)
 # GDAL reads survey uploads (the server links libgdal; the gdal crate finds it with pkg-config).
 want+=(libgdal-dev)
+# Noto Sans CJK SC: the font printed documents (the compensation agreement PDF) are set in.
+want+=(fonts-noto-cjk)
 # npm builds the web UI (MapLibre, wasm-opt); Debian's nodejs when the machine has none.
 command -v npm >/dev/null || want+=(nodejs npm)
 if [ "${1:-run}" = test ]; then
-    # poppler: certificate PDFs; GDAL, QGIS (python3-qgis + the OAPIF provider in
+    # poppler: certificate and agreement PDFs; GDAL, QGIS (python3-qgis + the OAPIF provider in
     # qgis-providers) and python3-venv: the OGC API client tests.
     want+=(poppler-utils gdal-bin python3-qgis qgis-providers python3-venv)
-    # the UI tests: Chromium driven by playwright-core, with CJK fonts for the screenshots.
-    want+=(chromium fonts-noto-cjk)
+    # the UI tests: Chromium driven by playwright-core (the CJK fonts of its screenshots are
+    # fonts-noto-cjk, already wanted above).
+    want+=(chromium)
 fi
 
 missing=()

@@ -369,10 +369,9 @@ async fn a_project_from_setup_to_closing() {
     let text =
         Command::new("pdftotext").arg("-layout").arg(&file).arg("-").output().expect("pdftotext (poppler-utils)");
     let text = String::from_utf8_lossy(&text.stdout);
-    // The page is ASCII for now (no CJK font embedded yet): the number, the owner's ID and the
-    // total are there; the owner's name only in … nowhere yet (see the README's limits).
-    let total_text = onemap_api::money::format_yuan(total).replace('¥', "CNY ");
-    assert!(text.contains(&number) && text.contains("11010519491231002X") && text.contains(&total_text), "{text}");
+    // The agreement is set in the CJK font: the number, the owner's name and the total.
+    let total_text = onemap_api::money::format_yuan(total);
+    assert!(text.contains(&number) && text.contains("张三丰") && text.contains(&total_text), "{text}");
 
     // A compensation decision only after the signing period (art. 26).
     let decide_b = format!("{}/decision", unit_url(b));

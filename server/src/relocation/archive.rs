@@ -4,7 +4,9 @@
 //! leaves no file.
 
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
+use onemap_print::{Agreement, CjkFont, Resettlement};
 use sha2::{Digest, Sha256};
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -100,18 +102,31 @@ pub async fn add(
     Ok(Pending { archive_no, part, target, placed: false })
 }
 
+/// The CJK font of printed documents, loaded on first use.
+fn font() -> Result<&'static CjkFont, ApiError> {
+    static FONT: OnceLock<Result<CjkFont, String>> = OnceLock::new();
+    FONT.get_or_init(|| CjkFont::load().map_err(|e| e.to_string()))
+        .as_ref()
+        .map_err(|e| ApiError::internal(format!("no Chinese font for printed documents: {e}")))
+}
+
 #[derive(sqlx::FromRow)]
 struct Row {
     project_name: String,
     project_code: String,
+    implementing_agency: String,
     project_decision_no: Option<String>,
     code: String,
     unit_code: Option<String>,
+    address: String,
+    owner_name: Option<String>,
     owner_id_number: Option<String>,
     surveyed_area_m2: f64,
     legality: String,
     compensation_mode: Option<String>,
+    resettlement_flat: Option<String>,
     resettlement_area_m2: Option<f64>,
+    resettlement_unit_price: Option<i64>,
     resettlement_value: i64,
     house_value: i64,
     decoration_value: i64,
@@ -126,9 +141,8 @@ struct Row {
     today: chrono::NaiveDate,
 }
 
-/// The unit's agreement (or decision) as a one-page PDF: the title in the document's metadata
-/// (Unicode) and the terms as ASCII lines. Chinese text on the page needs an embedded CJK font,
-/// which this release does not have yet: names and addresses are not printed on the page.
+/// The unit's agreement (or compensation decision) as a PDF set in the CJK font, names and ID
+/// numbers in full (the signed document).
 pub async fn agreement_pdf(
     conn: &mut PgConnection,
     unit_id: i64,
@@ -136,34 +150,59 @@ pub async fn agreement_pdf(
     decision: bool,
 ) -> Result<Vec<u8>, ApiError> {
     let r: Row = sqlx::query_as(include_str!("sql/agreement_doc.sql")).bind(unit_id).fetch_one(conn).await?;
-    let money = |c: i64| onemap_api::money::format_yuan(c as f64 / 100.0).replace('¥', "CNY ");
-    let kind = if decision { "Compensation decision" } else { "Compensation agreement" };
-    let mut lines = vec![
-        format!("{kind} {number}"),
-        format!("Project {} ({} chars of name)", r.project_code, r.project_name.chars().count()),
-        format!("Expropriation decision {}", r.project_decision_no.unwrap_or_default()),
-        format!("Compensation unit {}", r.code),
-        format!("Real-estate unit code {}", r.unit_code.unwrap_or_default()),
-        format!("Owner ID number {}", r.owner_id_number.unwrap_or_default()),
-        format!("Surveyed area {:.2} m2, legality {}", r.surveyed_area_m2, r.legality),
-        format!("Mode {}", r.compensation_mode.unwrap_or_default()),
-        format!("House value {}", money(r.house_value)),
-        format!("Decoration {}", money(r.decoration_value)),
-        format!("Moving fee {}", money(r.moving_fee)),
-        format!("Temporary resettlement ({} months) {}", r.temp_resettlement_months, money(r.temp_resettlement_fee)),
-        format!("Business loss {}", money(r.business_loss)),
-        format!("Reward {}", money(r.reward)),
-        format!("Subsidy {}", money(r.subsidy)),
-        format!("Total {}", money(r.total_amount)),
+    let legality = match r.legality.as_str() {
+        "legal" => "合法",
+        "temporary" => "临时建筑",
+        _ => "违法建筑",
+    };
+    let swap = r.compensation_mode.as_deref() == Some("property_swap");
+    // Every item is printed, zero or not: the document lists what was considered.
+    let items = vec![
+        ("被征收房屋价值".to_owned(), r.house_value),
+        ("装饰装修及附属物".to_owned(), r.decoration_value),
+        ("搬迁费".to_owned(), r.moving_fee),
+        (format!("临时安置费（{} 个月）", r.temp_resettlement_months), r.temp_resettlement_fee),
+        ("停产停业损失".to_owned(), r.business_loss),
+        ("奖励".to_owned(), r.reward),
+        ("补助".to_owned(), r.subsidy),
     ];
-    if let Some(area) = r.resettlement_area_m2 {
-        lines.push(format!("Resettlement flat {area:.2} m2, value {}", money(r.resettlement_value)));
-        lines.push(format!("Price difference {}", money(r.total_amount - r.resettlement_value)));
-    }
-    if let Some(d) = r.move_out_deadline {
-        lines.push(format!("Move out by {d} (compensation before relocation, art. 27)"));
-    }
-    lines.push(format!("Signed on {}", r.today));
-    let title = format!("{} {number}", if decision { "房屋征收补偿决定" } else { "房屋征收补偿协议" });
-    Ok(onemap_demo::media::document_pdf(&title, &lines))
+    let doc = Agreement {
+        agreement_no: number.to_owned(),
+        project_name: r.project_name,
+        project_code: r.project_code,
+        implementing_agency: r.implementing_agency,
+        decision_no: r.project_decision_no,
+        unit_code: r.code,
+        real_estate_unit_code: r.unit_code,
+        address: r.address,
+        owner_name: r.owner_name.unwrap_or_default(),
+        owner_id_number: r.owner_id_number,
+        surveyed_area_m2: r.surveyed_area_m2,
+        legality: if decision { format!("{legality}（补偿决定）") } else { legality.to_owned() },
+        mode: if swap { "产权调换" } else { "货币补偿" }.to_owned(),
+        // Positive: the owner (乙方) pays the agency the flat's excess value.
+        resettlement: swap.then(|| Resettlement {
+            flat: r.resettlement_flat,
+            area_m2: r.resettlement_area_m2.unwrap_or_default(),
+            unit_price_cents: r.resettlement_unit_price.unwrap_or_default(),
+            value_cents: r.resettlement_value,
+            difference_cents: r.resettlement_value - r.total_amount,
+        }),
+        items,
+        total_cents: r.total_amount,
+        move_out_deadline: r.move_out_deadline,
+        signed_on: r.today,
+    };
+    onemap_print::agreement_pdf(&doc, font()?).map_err(|e| match e {
+        onemap_print::PrintError::MissingGlyph { .. } => ApiError::rules(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+            vec![super::rules::issue(
+                "unprintable_text",
+                format!("协议中有字体不支持的字符：{e}"),
+                format!("the agreement has a character the document font lacks: {e}"),
+            )],
+        ),
+        other => ApiError::internal(format!("rendering {number}: {other}")),
+    })
 }
