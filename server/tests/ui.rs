@@ -37,11 +37,11 @@ async fn map_identify_search_and_deep_link_in_chromium() {
     .fetch_one(&d.pool)
     .await
     .unwrap();
-    // Demo users for the login form: all seven with the demo password; one whose password was
+    // Demo users for the login form: all eight with the demo password; one whose password was
     // changed (or who is disabled) is no longer listed.
     let demo: Value =
         d.client.get(format!("{}/api/auth/demo-users", d.base)).send().await.unwrap().json().await.unwrap();
-    assert_eq!((demo["users"].as_array().unwrap().len(), demo["password"].as_str()), (7, Some(common::DEMO_PASSWORD)));
+    assert_eq!((demo["users"].as_array().unwrap().len(), demo["password"].as_str()), (8, Some(common::DEMO_PASSWORD)));
     sqlx::query(
         "UPDATE users SET password_changed_at = password_changed_at + interval '1 day' WHERE username = 'surveyor'",
     )
@@ -50,7 +50,7 @@ async fn map_identify_search_and_deep_link_in_chromium() {
     .unwrap();
     let demo: Value =
         d.client.get(format!("{}/api/auth/demo-users", d.base)).send().await.unwrap().json().await.unwrap();
-    assert_eq!(demo["users"].as_array().unwrap().len(), 6);
+    assert_eq!(demo["users"].as_array().unwrap().len(), 7);
     assert!(demo["users"].as_array().unwrap().iter().all(|u| u["username"] != "surveyor"));
     let shots = root.join("tests/artifacts");
     std::fs::create_dir_all(&shots).unwrap();
@@ -122,7 +122,7 @@ async fn map_identify_search_and_deep_link_in_chromium() {
     let vis = r["parcelsVisibility"].as_array().unwrap();
     assert!(!vis.is_empty() && vis.iter().all(|v| v == "none"), "{r}");
 
-    assert_eq!(r["demoUsers"], 6, "{r}");
+    assert_eq!(r["demoUsers"], 7, "{r}");
     // The public: names masked (张*三), no relocation tabs; the officer: full names, 征迁 tab.
     let public = r["publicHolders"].as_str().unwrap();
     assert!(public.contains('*'), "{r}");
