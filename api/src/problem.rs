@@ -17,6 +17,20 @@ pub struct Problem {
     pub code: String,
     /// Readable message.
     pub detail: String,
+    /// Every rule broken, for refusals of the rules (409, 422): e.g. all the unmet
+    /// preconditions of a stage transition. Left out when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub issues: Vec<ProblemIssue>,
+}
+
+/// One broken rule of a refusal, in Chinese and English.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProblemIssue {
+    /// Stable rule code, e.g. `funds_insufficient`.
+    pub code: String,
+    pub message: String,
+    pub message_en: String,
 }
 
 impl Problem {

@@ -304,6 +304,15 @@ fn problem() {
             "detail":"no unit 410825001001GB00001F00019999"}"#,
     );
     assert_eq!(p.kind, Problem::type_uri(&p.code));
+    assert!(p.issues.is_empty());
+    // A refusal of the rules lists every broken rule.
+    let p: Problem = round_trip(
+        r#"{"type":"https://onemap.dev/problems/preconditions_unmet","title":"Conflict","status":409,
+            "code":"preconditions_unmet","detail":"units_unsettled: not met: every unit has an agreement",
+            "issues":[{"code":"units_unsettled","message":"未满足：每户已签订补偿协议或作出补偿决定",
+            "message_en":"not met: every unit has an agreement"}]}"#,
+    );
+    assert_eq!(p.issues[0].code, "units_unsettled");
 }
 
 #[test]

@@ -167,3 +167,35 @@ export function expandPhotoCluster(lon, lat) {
     .catch(() => {});
   return true;
 }
+
+// The compensation units in the status colours of the legend (onemap_api::STATUSES, as
+// [[status, colour], …] JSON): one source of truth for the map, the legend and the panels.
+export function setStatusColours(pairsJson) {
+  if (!map) return;
+  const pairs = JSON.parse(pairsJson);
+  const apply = () => {
+    const colour = ['match', ['get', 'status'], ...pairs.flat(), '#cccccc'];
+    for (const l of map.getStyle().layers) {
+      if (l['source-layer'] === 'compensation_units' && l.type === 'fill') map.setPaintProperty(l.id, 'fill-color', colour);
+    }
+  };
+  if (map.isStyleLoaded()) apply(); else map.once('load', apply);
+}
+
+// After a write: the tiles are fetched again (MapLibre sends their ETag; the server answers
+// 304 for tiles whose data did not change), so the changed unit shows its new status colour
+// without a page reload. The server drops its cached tiles when the database NOTIFYs the
+// change, which may come a moment after the answer: later refreshes follow.
+let refreshes = 0;
+export function refreshTiles() {
+  if (!map) return;
+  const run = () => {
+    if (!map.getSource('onemap')) return;
+    map.refreshTiles('onemap');
+    refreshes += 1;
+    document.body.dataset.tileRefreshes = String(refreshes);
+  };
+  run();
+  setTimeout(run, 1500);
+  setTimeout(run, 4000);
+}

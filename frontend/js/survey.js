@@ -129,6 +129,11 @@ export function nudgeVertex(index, dx, dy) {
   return true;
 }
 
+// Whether a drawing or an edit is in progress (map clicks then belong to it, not to identify).
+export function isEditing() {
+  return draw !== null;
+}
+
 export function stopEdit() {
   if (draw) {
     draw.stop();

@@ -38,12 +38,16 @@ pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, String> {
 }
 
 /// POST /api/auth/login; the server sets the session cookie that later requests (and the
-/// map's tile requests) carry.
+/// map's tile requests) carry. Signed in already (another user, say), the session's cookie
+/// goes along: so does its CSRF token.
 pub async fn login(username: &str, password: &str) -> Result<LoginResponse, String> {
     let init = web_sys::RequestInit::new();
     init.set_method("POST");
     let headers = web_sys::Headers::new().map_err(|e| format!("{e:?}"))?;
     headers.set("content-type", "application/json").map_err(|e| format!("{e:?}"))?;
+    if let Some(t) = CSRF.with(|c| c.borrow().clone()) {
+        headers.set("x-csrf-token", &t).map_err(|e| format!("{e:?}"))?;
+    }
     init.set_headers(&headers);
     let body = LoginRequest { username: username.to_owned(), password: password.to_owned() };
     init.set_body(&JsValue::from_str(&serde_json::to_string(&body).map_err(|e| e.to_string())?));

@@ -12,12 +12,17 @@ use crate::gk;
 use crate::i18n::{Lang, tr};
 use crate::layers::LayerPanel;
 use crate::login::LoginForm;
-use crate::map::{create_map, draw_measure, expand_photo_cluster, fit_bounds, highlight};
+use crate::map::{
+    create_map, draw_measure, expand_photo_cluster, fit_bounds, highlight, is_editing, set_status_colours,
+};
 use crate::photo_view::{PhotoView, ShownPhoto};
 use crate::projects::Projects;
 use crate::search::Search;
-use crate::unit_panel::{Panel, Selected, open_unit, unit_from_hash};
+use crate::unit_panel::{Panel, Selected, Tab, open_unit, unit_from_hash};
 use crate::upload::UploadPanel;
+use crate::workplace::Revision;
+use crate::workplace::approvals::Inbox;
+use crate::workplace::unit_forms::WorkPanel;
 
 /// 测量 mode: clicks add points instead of identifying.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -42,6 +47,11 @@ pub fn App() -> impl IntoView {
     let (projects_open, set_projects_open) = signal(false);
     let (layers_open, set_layers_open) = signal(false);
     let (photo, set_photo) = signal(None::<ShownPhoto>);
+    // The workplace: writes move the revision (views reload), the panel's tab, and a
+    // compensation unit without a unit code in a work panel of its own.
+    provide_context(Revision(RwSignal::new(0)));
+    let tab = RwSignal::new(Tab::Unit);
+    let (work, set_work) = signal(None::<String>);
     // The county's Gauss-Krüger zone and bounds, for the cursor read-out, measuring, 全县.
     let (zone, set_zone) = signal(None::<gk::Zone>);
     let (bounds, set_bounds) = signal(None::<Vec<f64>>);
@@ -91,14 +101,30 @@ pub fn App() -> impl IntoView {
             if expand_photo_cluster(lon, lat) {
                 return;
             }
+            // A boundary being drawn (or an edit) takes the clicks.
+            if is_editing() {
+                return;
+            }
             spawn_local(async move {
                 match get::<Identified>(&format!("/api/identify?lon={lon}&lat={lat}&zoom={zoom}")).await {
                     Ok(i) => {
-                        let code =
-                            i.house_units.into_iter().next().map(|h| h.unit_code).or(i.parcel.map(|p| p.unit_code));
-                        match code {
-                            Some(c) => open_unit(c, false, set_selected, set_error),
-                            None => {
+                        // A compensation unit under the click opens with its 征迁 tab; one
+                        // without a unit code in the work panel.
+                        let comp = i.compensation_units.into_iter().next();
+                        if comp.is_some() {
+                            tab.set(Tab::Relocation);
+                        }
+                        let code = comp.as_ref().and_then(|c| c.unit_code.clone()).or_else(|| {
+                            i.house_units.into_iter().next().map(|h| h.unit_code).or(i.parcel.map(|p| p.unit_code))
+                        });
+                        set_work.set(None);
+                        match (comp, code) {
+                            (Some(c), _) if c.unit_code.is_none() => {
+                                set_selected.set(None);
+                                set_work.set(Some(c.code));
+                            }
+                            (_, Some(c)) => open_unit(c, false, set_selected, set_error),
+                            (_, None) => {
                                 highlight(None, false);
                                 set_selected.set(None);
                             }
@@ -110,6 +136,9 @@ pub fn App() -> impl IntoView {
         });
         let on_move = Closure::<dyn Fn(f64, f64)>::new(move |lon: f64, lat: f64| set_cursor.set(Some((lon, lat))));
         create_map(&div, "/styles/onemap.json", on_click.as_ref(), on_move.as_ref());
+        // The compensation units in the legend's status colours.
+        let colours: Vec<[&str; 2]> = onemap_api::STATUSES.iter().map(|s| [s.id, s.colour]).collect();
+        set_status_colours(&serde_json::to_string(&colours).unwrap_or_default());
         on_click.forget();
         on_move.forget();
         if let Some(code) = unit_from_hash() {
@@ -144,6 +173,7 @@ pub fn App() -> impl IntoView {
                     {move || tr(lang.get(), "征收项目", "Projects")}
                 </button>
             </Show>
+            <Inbox lang=lang role=role />
             <Show when=move || matches!(role.get(), Some(onemap_api::Role::Surveyor | onemap_api::Role::Admin))>
                 <button class="user" data-testid="upload-button" on:click=move |_| set_upload_open.update(|o| *o = !*o)>
                     {move || tr(lang.get(), "成果上传", "Upload")}
@@ -166,13 +196,16 @@ pub fn App() -> impl IntoView {
             </div>
         </Show>
         <Show when=move || projects_open.get()>
-            <Projects lang=lang selected=set_selected error=set_error />
+            <Projects lang=lang selected=set_selected error=set_error role=role tab=tab work=set_work />
         </Show>
         <LoginForm lang=lang open=login_open error=set_error />
         <Show when=move || upload_open.get()>
             <UploadPanel lang=lang close=set_upload_open />
         </Show>
-        <Panel lang=lang selected=selected close=set_selected show_photo=set_photo role=role error=set_error />
+        <Panel lang=lang selected=selected close=set_selected show_photo=set_photo role=role error=set_error tab=tab />
+        <Show when=move || selected.get().is_none()>
+            <WorkPanel lang=lang role=role code=work close=set_work />
+        </Show>
         <PhotoView lang=lang photo=photo set_photo=set_photo />
         <div class="coords" data-testid="coords">
             {move || cursor.get().map(|(lon, lat)| match zone.get() {

@@ -88,3 +88,41 @@ pub fn purpose_name(l: Lang, code: &str) -> String {
     ];
     named(l, NAMES, Some(code))
 }
+
+/// 支付状态: `requested`, `paid`, `rejected`.
+pub fn payment_status_name(l: Lang, code: &str) -> String {
+    const NAMES: &[(&str, &str, &str)] =
+        &[("requested", "待审批", "awaiting approval"), ("paid", "已支付", "paid"), ("rejected", "已驳回", "rejected")];
+    named(l, NAMES, Some(code))
+}
+
+/// 评估确认: `pending`, `accepted`, `review_requested`, `expert_reviewed`.
+pub fn review_name(l: Lang, code: Option<&str>) -> String {
+    const NAMES: &[(&str, &str, &str)] = &[
+        ("pending", "待确认", "pending"),
+        ("accepted", "已确认", "accepted"),
+        ("review_requested", "申请复核", "review requested"),
+        ("expert_reviewed", "专家鉴定", "expert reviewed"),
+    ];
+    named(l, NAMES, code)
+}
+
+/// A time (seconds since 1970) as `YYYY-MM-DD HH:MM` in China Standard Time (UTC+8), where
+/// the offices are.
+pub fn beijing_time(unix_seconds: i64) -> String {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64((unix_seconds + 8 * 3600) as f64 * 1000.0));
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        d.get_utc_full_year(),
+        d.get_utc_month() + 1,
+        d.get_utc_date(),
+        d.get_utc_hours(),
+        d.get_utc_minutes()
+    )
+}
+
+/// Today in the browser's time zone, `YYYY-MM-DD`.
+pub fn today() -> String {
+    let d = js_sys::Date::new_0();
+    format!("{:04}-{:02}-{:02}", d.get_full_year(), d.get_month() + 1, d.get_date())
+}

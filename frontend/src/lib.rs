@@ -17,6 +17,7 @@ mod projects;
 mod search;
 mod unit_panel;
 mod upload;
+mod workplace;
 
 use wasm_bindgen::prelude::*;
 

@@ -31,6 +31,12 @@ extern "C" {
     /// there was one there.
     #[wasm_bindgen(js_name = expandPhotoCluster)]
     pub fn expand_photo_cluster(lon: f64, lat: f64) -> bool;
+    /// Paints the compensation units in the given status colours (`[[status, colour], …]`).
+    #[wasm_bindgen(js_name = setStatusColours)]
+    pub fn set_status_colours(pairs_json: &str);
+    /// Fetches the tiles again after a write, so that changed statuses show their colour.
+    #[wasm_bindgen(js_name = refreshTiles)]
+    pub fn refresh_tiles();
 }
 
 #[wasm_bindgen(module = "/js/survey.js")]
@@ -53,4 +59,7 @@ extern "C" {
     pub fn edited_geometry() -> Option<String>;
     #[wasm_bindgen(js_name = stopEdit)]
     pub fn stop_edit();
+    /// Whether a drawing or an edit is in progress.
+    #[wasm_bindgen(js_name = isEditing)]
+    pub fn is_editing() -> bool;
 }

@@ -1,18 +1,23 @@
 //! 征收项目视图: pick a project → the map moves to it; progress by status with a bar chart,
-//! amounts agreed vs paid, and a sortable table of its units linked to the map.
+//! amounts agreed vs paid, and a sortable table of its units linked to the map. The workplace
+//! around it: the stage timeline, the dedicated account and its alerts, 新建项目.
 
 use std::cmp::Ordering;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use onemap_api::STATUSES;
 use onemap_api::relocation::{Project, ProjectUnit, ProjectUnitPage, status};
+use onemap_api::{Role, STATUSES};
 
 use crate::api_client::{encode, get};
 use crate::display::{money, money_field, opt, stage_name, status_name, text};
 use crate::i18n::{Lang, tr};
 use crate::map::fit_bounds;
-use crate::unit_panel::{Selected, open_unit};
+use crate::unit_panel::{Selected, Tab, open_unit};
+use crate::workplace::funds::FundsView;
+use crate::workplace::new_project::NewProjectForm;
+use crate::workplace::timeline::Timeline;
+use crate::workplace::{Revision, is_officer, reads_funds, reads_relocation};
 
 /// Loads every compensation unit of a project, page by page.
 async fn project_units(code: &str) -> Result<Vec<ProjectUnit>, String> {
@@ -62,16 +67,37 @@ pub fn Projects(
     lang: ReadSignal<Lang>,
     selected: WriteSignal<Option<Selected>>,
     error: WriteSignal<Option<String>>,
+    role: ReadSignal<Option<Role>>,
+    /// The panel's tab: a unit opened from the table shows its 征迁 tab.
+    tab: RwSignal<Tab>,
+    /// A compensation unit without a unit code, opened in a work panel of its own.
+    work: WriteSignal<Option<String>>,
 ) -> impl IntoView {
+    let revision = expect_context::<Revision>();
     let (projects, set_projects) = signal(Vec::<Project>::new());
     let (current, set_current) = signal(None::<Project>);
     let (units, set_units) = signal(Vec::<ProjectUnit>::new());
     let (sort, set_sort) = signal((Column::Code, true));
-    spawn_local(async move {
-        match get::<Vec<Project>>("/api/projects").await {
-            Ok(p) => set_projects.set(p),
-            Err(e) => error.set(Some(e)),
-        }
+    let (creating, set_creating) = signal(false);
+    // The chosen project's code: the timeline and the funds follow it (and only it).
+    let code = Memo::new(move |_| current.get().map(|p| p.code));
+    // The list (and the chosen project's counts and units) again after every write.
+    Effect::new(move |_| {
+        revision.track();
+        spawn_local(async move {
+            match get::<Vec<Project>>("/api/projects").await {
+                Ok(p) => {
+                    if let Some(c) = code.get_untracked() {
+                        set_current.set(p.iter().find(|x| x.code == c).cloned());
+                        if let Ok(u) = project_units(&c).await {
+                            set_units.set(u);
+                        }
+                    }
+                    set_projects.set(p);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
     });
     let choose = move |p: Project| {
         if let [w, s, e, n] = p.bbox[..] {
@@ -87,6 +113,15 @@ pub fn Projects(
             }
         });
     };
+    let created = Callback::new(move |p: Project| {
+        set_creating.set(false);
+        set_projects.update(|ps| {
+            if !ps.iter().any(|x| x.code == p.code) {
+                ps.push(p.clone());
+            }
+        });
+        choose(p);
+    });
     let sorted = move || {
         let (column, asc) = sort.get();
         let mut u = units.get();
@@ -106,7 +141,15 @@ pub fn Projects(
     };
     view! {
         <section class="projects" data-testid="projects">
-            <select data-testid="project-select" on:change=move |ev| {
+            <Show when=move || is_officer(role.get()) && !creating.get()>
+                <button class="new" data-testid="new-project-button" on:click=move |_| set_creating.set(true)>
+                    {move || tr(lang.get(), "新建项目", "New project")}
+                </button>
+            </Show>
+            <Show when=move || creating.get()>
+                <NewProjectForm lang=lang created=created close=Callback::new(move |()| set_creating.set(false)) />
+            </Show>
+            <select data-testid="project-select" prop:value=move || code.get().unwrap_or_default() on:change=move |ev| {
                 let code = event_target_value(&ev);
                 if let Some(p) = projects.get_untracked().into_iter().find(|p| p.code == code) {
                     choose(p);
@@ -114,7 +157,10 @@ pub fn Projects(
             }>
                 <option value="">{move || tr(lang.get(), "选择征收项目…", "Choose a project…")}</option>
                 <For each=move || projects.get() key=|p| p.code.clone() let(p)>
-                    <option value=p.code.clone()>{p.name.clone()}</option>
+                    {
+                        let c = p.code.clone();
+                        view! { <option value=p.code.clone() prop:selected=move || code.get().as_deref() == Some(c.as_str())>{p.name.clone()}</option> }
+                    }
                 </For>
             </select>
             {move || current.get().map(|p| {
@@ -147,6 +193,15 @@ pub fn Projects(
                     </table>
                 }
             })}
+            {move || code.get().filter(|_| reads_relocation(role.get_untracked())).map(|c| view! {
+                <Timeline lang=lang role=role code=c.clone() />
+                {reads_funds(role.get_untracked()).then(|| view! {
+                    <details class="funds-details" data-testid="funds-details">
+                        <summary>{move || tr(lang.get(), "资金与预警", "Funds and alerts")}</summary>
+                        <FundsView lang=lang role=role code=c />
+                    </details>
+                })}
+            })}
             <Show when=move || !units.get().is_empty()>
                 <table class="units" data-testid="unit-table">
                     <thead><tr>
@@ -157,11 +212,24 @@ pub fn Projects(
                     </tr></thead>
                     <tbody>
                         {move || sorted().into_iter().map(|u| {
-                            // A unit without a unit code opens "—" (answered with an error), as before.
-                            let unit_code = opt(u.unit_code.as_ref());
+                            // A unit without a unit code opens in a work panel of its own.
+                            let unit_code = u.unit_code.clone();
+                            let work_code = u.code.clone();
                             let colour = status(&u.status).map(|s| s.colour).unwrap_or("#999");
                             view! {
-                                <tr on:click=move |_| open_unit(unit_code.clone(), true, selected, error)>
+                                <tr data-code=u.code.clone() data-status=u.status.clone() on:click=move |_| {
+                                    tab.set(Tab::Relocation);
+                                    match unit_code.clone() {
+                                        Some(c) => {
+                                            work.set(None);
+                                            open_unit(c, true, selected, error);
+                                        }
+                                        None => {
+                                            selected.set(None);
+                                            work.set(Some(work_code.clone()));
+                                        }
+                                    }
+                                }>
                                     <td>{u.code.clone()}</td>
                                     <td><i class="dot" style=format!("background:{colour}")></i>
                                         {status_name(lang.get(), &u.status)}</td>

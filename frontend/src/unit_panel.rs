@@ -14,6 +14,8 @@ use crate::history::{EditGeometry, HistoryTab};
 use crate::i18n::{Lang, tr};
 use crate::map::highlight;
 use crate::photo_view::ShownPhoto;
+use crate::workplace::unit_forms::UnitWork;
+use crate::workplace::{Revision, reads_relocation};
 
 /// What the panel shows: a unit and its chain.
 #[derive(Clone)]
@@ -48,7 +50,7 @@ pub fn unit_from_hash() -> Option<String> {
 
 /// The panel's tabs.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Tab {
+pub enum Tab {
     Unit,
     Registration,
     Relocation,
@@ -178,7 +180,9 @@ fn archive_tab(l: Lang, c: &Compensation) -> AnyView {
     .into_any()
 }
 
-/// 单元面板: the selected unit in tabs, with a close button.
+/// 单元面板: the selected unit in tabs, with a close button. In the 征迁 tab, those who work on
+/// relocation also get the unit's work ([`UnitWork`]): it stays in place while the panel
+/// reloads the unit after a write.
 #[component]
 pub fn Panel(
     lang: ReadSignal<Lang>,
@@ -188,27 +192,54 @@ pub fn Panel(
     /// The caller's role (None: the public): 历史 for those signed in, 编辑图形 for surveyors.
     role: ReadSignal<Option<Role>>,
     error: WriteSignal<Option<String>>,
+    /// The tab shown (kept by the app: a unit opened from the project table shows 征迁).
+    tab: RwSignal<Tab>,
 ) -> impl IntoView {
-    let (tab, set_tab) = signal(Tab::Unit);
-    move || {
+    let set_tab = tab.write_only();
+    let tabs_of = move |l: Lang, s: &Selected| {
+        let mut tabs =
+            vec![(Tab::Unit, tr(l, "宗地/幢/户", "Unit")), (Tab::Registration, tr(l, "登记", "Registration"))];
+        if s.unit.compensation.is_some() {
+            tabs.extend([
+                (Tab::Relocation, tr(l, "征迁", "Relocation")),
+                (Tab::Photos, tr(l, "照片", "Photos")),
+                (Tab::Archive, tr(l, "档案", "Archive")),
+            ]);
+        }
+        if role.get().is_some_and(|r| r != Role::Public) {
+            tabs.push((Tab::History, tr(l, "历史", "History")));
+        }
+        tabs
+    };
+    // The tab shown, the unit's code and its compensation unit's code: memos, so that what
+    // hangs on them is not rebuilt when the unit is reloaded unchanged.
+    let current = Memo::new(move |_| {
+        selected.get().map(|s| {
+            let tabs = tabs_of(lang.get(), &s);
+            if tabs.iter().any(|(t, _)| *t == tab.get()) { tab.get() } else { Tab::Unit }
+        })
+    });
+    let key = Memo::new(move |_| selected.get().map(|s| s.code));
+    let comp = Memo::new(move |_| selected.get().and_then(|s| s.unit.compensation.map(|c| c.code)));
+    let works = move || reads_relocation(role.get());
+    // After a write (here or in the inbox) the unit is read again, where it is.
+    let revision = expect_context::<Revision>();
+    Effect::new(move |before: Option<u32>| {
+        let now = revision.track();
+        if before.is_some_and(|b| b != now)
+            && let Some(code) = key.get_untracked()
+        {
+            open_unit(code, false, close, error);
+        }
+        now
+    });
+    let body = move || {
         selected.get().map(|s| {
             let l = lang.get();
             let comp = s.unit.compensation.as_ref();
-            let mut tabs =
-                vec![(Tab::Unit, tr(l, "宗地/幢/户", "Unit")), (Tab::Registration, tr(l, "登记", "Registration"))];
-            let signed_in = role.get().is_some_and(|r| r != Role::Public);
+            let tabs = tabs_of(l, &s);
             let editor = matches!(role.get(), Some(Role::Surveyor | Role::Admin));
-            if comp.is_some() {
-                tabs.extend([
-                    (Tab::Relocation, tr(l, "征迁", "Relocation")),
-                    (Tab::Photos, tr(l, "照片", "Photos")),
-                    (Tab::Archive, tr(l, "档案", "Archive")),
-                ]);
-            }
-            if signed_in {
-                tabs.push((Tab::History, tr(l, "历史", "History")));
-            }
-            let current = if tabs.iter().any(|(t, _)| *t == tab.get()) { tab.get() } else { Tab::Unit };
+            let current = current.get().unwrap_or(Tab::Unit);
             let body = match (current, comp) {
                 (Tab::Registration, _) => registration_tab(l, &s.unit),
                 (Tab::Relocation, Some(c)) => relocation_tab(l, c),
@@ -229,17 +260,26 @@ pub fn Panel(
                 _ => unit_tab(l, &s.unit),
             };
             view! {
+                <nav class="tabs">
+                    {tabs.into_iter().map(|(t, label)| view! {
+                        <button class:active=move || t == current on:click=move |_| set_tab.set(t)>{label}</button>
+                    }).collect_view()}
+                </nav>
+                {body}
+            }
+        })
+    };
+    move || {
+        key.get().map(|_| {
+            view! {
                 <aside class="panel" data-testid="panel">
                     <header>
-                        <h2 data-testid="unit-code">{s.code.clone()}</h2>
-                        <button class="close" on:click=move |_| close.set(None)>{tr(l, "关闭", "Close")}</button>
+                        <h2 data-testid="unit-code">{key.get_untracked()}</h2>
+                        <button class="close" on:click=move |_| close.set(None)>{move || tr(lang.get(), "关闭", "Close")}</button>
                     </header>
-                    <nav class="tabs">
-                        {tabs.into_iter().map(|(t, label)| view! {
-                            <button class:active=move || t == current on:click=move |_| set_tab.set(t)>{label}</button>
-                        }).collect_view()}
-                    </nav>
                     {body}
+                    {move || (current.get() == Some(Tab::Relocation) && works())
+                        .then(|| comp.get().map(|c| view! { <UnitWork lang=lang role=role code=c /> }))}
                 </aside>
             }
         })
