@@ -6,11 +6,10 @@
 //! kilobytes), with a ToUnicode map so that the text can be searched and copied.
 //!
 //! ```no_run
-//! # fn main() -> Result<(), onemap_print::PrintError> {
-//! let font = onemap_print::CjkFont::load()?; // once, at start-up
-//! # let agreement: onemap_print::Agreement = unimplemented!();
-//! let pdf: Vec<u8> = onemap_print::agreement_pdf(&agreement, &font)?;
-//! # Ok(()) }
+//! fn print(agreement: &onemap_print::Agreement) -> Result<Vec<u8>, onemap_print::PrintError> {
+//!     let font = onemap_print::CjkFont::load()?; // once, at start-up
+//!     onemap_print::agreement_pdf(agreement, &font)
+//! }
 //! ```
 
 mod agreement;

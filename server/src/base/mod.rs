@@ -7,6 +7,7 @@ pub mod error;
 pub mod head;
 pub mod journal;
 pub mod refusals;
+pub mod versions;
 
 use std::sync::Arc;
 use std::time::Instant;

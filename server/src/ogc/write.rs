@@ -16,6 +16,7 @@ use super::OgcState;
 use crate::auth::Principal;
 use crate::auth::policy::SURVEYORS;
 use crate::base::ApiError;
+use crate::base::versions::if_match;
 use crate::survey::edit::{self, Edit, EditError};
 
 /// The kind of an editable collection; other collections are read-only (405).
@@ -34,10 +35,6 @@ fn editable(collection: &str) -> Result<ImportKind, ApiError> {
 fn body_json(body: &Bytes) -> Result<Value, ApiError> {
     serde_json::from_slice(body)
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_json", format!("the body is not JSON: {e}")))
-}
-
-fn if_match(headers: &HeaderMap) -> Option<String> {
-    headers.get(header::IF_MATCH).and_then(|v| v.to_str().ok()).map(str::to_owned)
 }
 
 /// Only CGCS2000 / WGS 84 longitude-latitude bodies (CRS84, EPSG:4490, EPSG:4326).

@@ -53,7 +53,7 @@ pub async fn request(
         &["compensation", "temp_resettlement", "reward", "other"],
     )?;
     let mut tx = begin(&state, &p).await?;
-    let (project, unit) = units::lock(&mut tx, &p, &code, None).await?;
+    let (project, unit) = units::lock(&mut tx, &p, &code).await?;
     if !unit.settled() {
         return Err(conflict(issue(
             "not_settled",
@@ -208,7 +208,7 @@ async fn step(
     step: Step,
 ) -> Result<UnitAnswer, ApiError> {
     let mut tx = begin(&state, &p).await?;
-    let (project, unit) = units::lock(&mut tx, &p, &code, None).await?;
+    let (project, unit) = units::lock(&mut tx, &p, &code).await?;
     precondition(write::if_match(&headers).as_deref(), unit.version, &format!("compensation unit {code}"))?;
     let today = write::today(&mut tx).await?;
     let on = not_future("on", body.on.unwrap_or(today), today)?;

@@ -234,7 +234,7 @@ async fn settle(
     kind: Kind,
 ) -> Result<UnitAnswer, ApiError> {
     let mut tx = begin(&state, &p).await?;
-    let (project, unit) = units::lock(&mut tx, &p, &code, None).await?;
+    let (project, unit) = units::lock(&mut tx, &p, &code).await?;
     write::precondition(write::if_match(&headers).as_deref(), unit.version, &format!("compensation unit {code}"))?;
     let today = write::today(&mut tx).await?;
     let period: (Option<chrono::NaiveDate>, Option<chrono::NaiveDate>) =

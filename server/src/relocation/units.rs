@@ -146,13 +146,8 @@ pub async fn shown(conn: &mut PgConnection, r: UnitRow) -> Result<WorkUnit, ApiE
 }
 
 /// Locks unit `code` and its project (the project first, as every write does) and checks the
-/// caller's scope and `If-Match`.
-pub async fn lock(
-    conn: &mut PgConnection,
-    p: &Principal,
-    code: &str,
-    if_match: Option<&str>,
-) -> Result<(Locked, UnitRow), ApiError> {
+/// caller's scope; the caller checks `If-Match` once its role rules have passed.
+pub async fn lock(conn: &mut PgConnection, p: &Principal, code: &str) -> Result<(Locked, UnitRow), ApiError> {
     let project: Option<String> = sqlx::query_scalar(
         "SELECT r.code FROM compensation_units c JOIN relocation_projects r ON r.id = c.project_id WHERE c.code = $1",
     )
@@ -163,9 +158,6 @@ pub async fn lock(
     let locked = workflow::lock(conn, p, &project).await?;
     sqlx::query("SELECT 1 FROM compensation_units WHERE code = $1 FOR UPDATE").bind(code).execute(&mut *conn).await?;
     let unit = row(conn, code).await?;
-    if let Some(m) = if_match {
-        precondition(Some(m), unit.version, &format!("compensation unit {code}"))?;
-    }
     Ok((locked, unit))
 }
 
@@ -391,7 +383,7 @@ pub async fn appraise(
     let report_no = required("report_no", &body.report_no)?;
     let appraiser = required("appraiser_name", &body.appraiser_name)?;
     let mut tx = begin(&state, &p).await?;
-    let (project, unit) = lock(&mut tx, &p, &code, None).await?;
+    let (project, unit) = lock(&mut tx, &p, &code).await?;
     let firms: Vec<i64> = sqlx::query_scalar("SELECT firm_id FROM project_appraisal_firms WHERE project_id = $1")
         .bind(project.id)
         .fetch_all(&mut *tx)

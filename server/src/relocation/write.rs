@@ -2,7 +2,6 @@
 //! the history triggers) and commits with its audit row, optimistic locking by strong ETag,
 //! and amounts checked and turned into cents.
 
-use axum::http::{HeaderMap, StatusCode};
 use chrono::NaiveDate;
 use serde_json::Value;
 use sqlx::{PgConnection, Postgres, Transaction};
@@ -12,38 +11,7 @@ use crate::auth::Principal;
 use crate::base::journal::{self as audit, AuditEvent};
 use crate::base::{ApiError, AppState};
 
-/// The strong entity tag of a row version.
-pub fn etag(version: i32) -> String {
-    format!("\"v{version}\"")
-}
-
-/// The `If-Match` header, if sent.
-pub fn if_match(headers: &HeaderMap) -> Option<String> {
-    headers.get(axum::http::header::IF_MATCH).and_then(|v| v.to_str().ok()).map(str::to_owned)
-}
-
-/// 428 without `If-Match`, 412 when it names another version than `current`.
-pub fn precondition(if_match: Option<&str>, current: i32, what: &str) -> Result<(), ApiError> {
-    let Some(m) = if_match else {
-        return Err(ApiError::new(
-            StatusCode::PRECONDITION_REQUIRED,
-            "if_match_required",
-            format!("send If-Match with the ETag of {what} (now {}) to change it", etag(current)),
-        ));
-    };
-    if m.trim() == "*" || m.split(',').any(|t| t.trim() == etag(current)) {
-        Ok(())
-    } else {
-        Err(ApiError::new(
-            StatusCode::PRECONDITION_FAILED,
-            "stale_etag",
-            format!(
-                "{what} changed since you read it (now {}): read it again (数据已被他人修改，请刷新)",
-                etag(current)
-            ),
-        ))
-    }
-}
+pub use crate::base::versions::{etag, if_match, precondition};
 
 /// A transaction that names the caller for the history triggers.
 pub async fn begin<'a>(state: &'a AppState, p: &Principal) -> Result<Transaction<'a, Postgres>, ApiError> {

@@ -100,10 +100,7 @@ pub fn fid_of(kind: ImportKind, code: &str) -> String {
     }
 }
 
-/// The strong entity tag of a row version.
-pub fn etag(version: i32) -> String {
-    format!("\"v{version}\"")
-}
+pub use crate::base::versions::etag;
 
 /// The current version of a feature, for its ETag (None: no such feature).
 pub async fn version(pool: &sqlx::PgPool, kind: ImportKind, fid: &str) -> Result<Option<i32>, sqlx::Error> {
@@ -115,25 +112,9 @@ pub async fn version(pool: &sqlx::PgPool, kind: ImportKind, fid: &str) -> Result
 }
 
 fn precondition(if_match: Option<&str>, current: i32) -> Result<(), ApiError> {
-    let Some(m) = if_match else {
-        return Err(ApiError::new(
-            StatusCode::PRECONDITION_REQUIRED,
-            "if_match_required",
-            format!("send If-Match with the feature's ETag (now {}) to change it", etag(current)),
-        ));
-    };
-    if m.trim() == "*" || m.split(',').any(|t| t.trim() == etag(current)) {
-        Ok(())
-    } else {
-        Err(ApiError::new(
-            StatusCode::PRECONDITION_FAILED,
-            "stale_etag",
-            format!("the feature changed since you read it (now {}): read it again (要素已被他人修改)", etag(current)),
-        ))
-    }
+    crate::base::versions::precondition(if_match, current, "the feature")
 }
 
-/// RFC 7396 JSON Merge Patch.
 fn merge_patch(target: &mut Value, patch: &Value) {
     let Value::Object(p) = patch else {
         *target = patch.clone();
