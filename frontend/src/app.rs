@@ -36,6 +36,8 @@ enum Measure {
 pub fn App() -> impl IntoView {
     let (lang, set_lang) = signal(Lang::Zh);
     let (selected, set_selected) = signal(None::<Selected>);
+    // The survey form records the unit the panel shows.
+    provide_context(selected);
     let (error, set_error) = signal(None::<String>);
     let (cursor, set_cursor) = signal(None::<(f64, f64)>);
     let map_div = NodeRef::<leptos::html::Div>::new();

@@ -16,6 +16,8 @@ use crate::map::fit_bounds;
 use crate::unit_panel::{Selected, Tab, open_unit};
 use crate::workplace::funds::FundsView;
 use crate::workplace::new_project::NewProjectForm;
+use crate::workplace::project_forms::ProjectWork;
+use crate::workplace::survey_unit::SurveyUnitForm;
 use crate::workplace::timeline::Timeline;
 use crate::workplace::{Revision, is_officer, reads_funds, reads_relocation};
 
@@ -81,6 +83,11 @@ pub fn Projects(
     let (creating, set_creating) = signal(false);
     // The chosen project's code: the timeline and the funds follow it (and only it).
     let code = Memo::new(move |_| current.get().map(|p| p.code));
+    // The officers' project forms follow the project's stage and firm (not every reload, which
+    // would drop what is being typed).
+    let work_on = Memo::new(move |_| {
+        current.get().filter(|_| is_officer(role.get())).map(|p| (p.code, p.stage, p.appraisal_firm))
+    });
     // The list (and the chosen project's counts and units) again after every write.
     Effect::new(move |_| {
         revision.track();
@@ -201,6 +208,10 @@ pub fn Projects(
                         <FundsView lang=lang role=role code=c />
                     </details>
                 })}
+            })}
+            {move || work_on.get().map(|(code, stage, firm)| {
+                let survey = (stage == "survey").then(|| view! { <SurveyUnitForm lang=lang code=code.clone() /> });
+                view! { {survey} <ProjectWork lang=lang code=code stage=stage firm=firm /> }
             })}
             <Show when=move || !units.get().is_empty()>
                 <table class="units" data-testid="unit-table">

@@ -7,40 +7,14 @@
 //
 // usage: node tests/ui/relocation.mjs <base URL> <project> <unit> <unit lon> <unit lat>
 //        <draw lon> <draw lat> <move-out deadline> <screenshot dir> <surveyed unit>
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { T, launch, watch, login, openProject, jump, drawBox } from './common.mjs';
 
-const require = createRequire(new URL('../../frontend/package.json', import.meta.url));
-const { chromium } = require('playwright-core');
 const [base, project, unit, unitLon, unitLat, drawLon, drawLat, deadline, shots, surveyed] = process.argv.slice(2);
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--enable-unsafe-swiftshader', '--disable-quic',
-         '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 const errors = [];
 const result = {};
-const T = { timeout: 30000 };
-
-// Logs in as a demo user with the login form's demo buttons (the page reloads).
-async function login(page, user) {
-  await page.click('[data-testid=login]');
-  await page.waitForSelector(`[data-testid=demo-users] button[data-user=${user}]`, T);
-  await page.click(`[data-testid=demo-users] button[data-user=${user}]`);
-  await Promise.all([page.waitForEvent('load'), page.click('[data-testid=login-form] button[type=submit]')]);
-  await page.waitForFunction(() => document.body.dataset.mapLoaded, null, T);
-  await page.waitForFunction((u) => document.querySelector('[data-testid=login]')?.textContent?.length > 0
-    && !document.querySelector('[data-testid=login]').textContent.includes('登录'), user, T);
-}
-
-// Opens the project view with project `code` chosen.
-async function openProject(page, code) {
-  if (!(await page.locator('[data-testid=projects]').count())) await page.click('[data-testid=projects-button]');
-  await page.waitForSelector(`[data-testid=project-select] option[value="${code}"]`, { state: 'attached', ...T });
-  await page.selectOption('[data-testid=project-select]', code);
-  await page.waitForSelector('[data-testid=timeline] [data-testid=stages]', T);
-}
 
 // The compensation unit as the map renders it: status and evaluated fill colour of its
 // feature in the vector tiles.
@@ -64,8 +38,7 @@ async function renderedStatus(page, code, status) {
 
 // Shows the unit on the map (zoom 18 at its point) and waits for the tiles.
 async function showUnit(page) {
-  await page.evaluate(([x, y]) => window.__onemapMap.jumpTo({ center: [x, y], zoom: 18 }), [Number(unitLon), Number(unitLat)]);
-  await page.waitForFunction(() => window.__onemapMap.loaded() && !window.__onemapMap.isMoving(), null, T);
+  await jump(page, unitLon, unitLat, 18);
 }
 
 // Opens the unit from the project's table (its 征迁 tab with the unit's work).
@@ -77,14 +50,9 @@ async function openUnit(page) {
 
 try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  page.on('pageerror', (e) => errors.push(String(e)));
   // Refusals provoked on purpose (409 of the transition) show up as console errors too.
   result.httpErrors = [];
-  page.on('response', (r) => { if (r.status() >= 400) result.httpErrors.push(`${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`); });
-  page.on('requestfailed', (r) => {
-    if (r.failure()?.errorText !== 'net::ERR_ABORTED') errors.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
-  });
+  watch(page, errors, result.httpErrors);
   await page.goto(base + '/', { waitUntil: 'load' });
   await page.waitForFunction(() => document.body.dataset.mapIdle, null, T);
 
@@ -100,20 +68,12 @@ try {
   await page.screenshot({ path: join(shots, 'ui-relocation-timeline.png') });
 
   // 2. 新建项目: the boundary drawn on the map, then setup → scope requested.
-  await page.evaluate(([x, y]) => window.__onemapMap.jumpTo({ center: [x, y], zoom: 17 }), [Number(drawLon), Number(drawLat)]);
-  await page.waitForFunction(() => window.__onemapMap.loaded() && !window.__onemapMap.isMoving(), null, T);
+  await jump(page, drawLon, drawLat, 17);
   await page.click('[data-testid=new-project-button]');
   await page.fill('input[name=project_name]', '界面绘制测试征收项目');
   await page.fill('input[name=project_budget]', '2,500,000.50');
   await page.click('[data-testid=draw-boundary]');
-  await page.waitForFunction(() => document.body.dataset.editing === 'true', null, T);
-  const box = await page.locator('.map').boundingBox();
-  const c = await page.evaluate(([x, y]) => window.__onemapMap.project([x, y]), [Number(drawLon), Number(drawLat)]);
-  const corners = [[-90, -70], [90, -70], [90, 70], [-90, 70], [-90, -70]];
-  for (const [dx, dy] of corners) {
-    await page.mouse.click(box.x + c.x + dx, box.y + c.y + dy);
-    await page.waitForTimeout(300);
-  }
+  await drawBox(page, drawLon, drawLat, 90, 70);
   result.drawn = await page.evaluate(() => window.__onemapEdit.editedGeometry());
   result.panelWhileDrawing = await page.locator('[data-testid=panel]').count();
   await page.screenshot({ path: join(shots, 'ui-relocation-draw.png') });

@@ -5,19 +5,12 @@
 //
 // usage: node tests/ui/smoke.mjs <base URL> <lon> <lat> <parcel unit code> <screenshot dir>
 //        <unit code with a compensation unit>
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { launch } from './common.mjs';
 
-const require = createRequire(new URL('../../frontend/package.json', import.meta.url));
-const { chromium } = require('playwright-core');
 const [base, lon, lat, code, shots, relocated] = process.argv.slice(2);
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  // Playwright runs it headless with a fresh profile of its own.
-  args: ['--no-sandbox', '--disable-gpu', '--enable-unsafe-swiftshader', '--disable-quic',
-         '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 const errors = [];
 const result = {};
 try {

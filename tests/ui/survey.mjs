@@ -6,18 +6,12 @@
 //
 // usage: node tests/ui/survey.mjs <base URL> <file with errors> <good file> <parcel unit code>
 //        <screenshot dir>
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { launch } from './common.mjs';
 
-const require = createRequire(new URL('../../frontend/package.json', import.meta.url));
-const { chromium } = require('playwright-core');
 const [base, badFile, goodFile, parcel, shots] = process.argv.slice(2);
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--enable-unsafe-swiftshader', '--disable-quic',
-         '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 const errors = [];
 const result = {};
 try {

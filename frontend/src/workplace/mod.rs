@@ -6,9 +6,12 @@
 //! `If-Match` with the version read, and refusals shown by their issues.
 
 pub mod approvals;
+pub mod facts;
 pub mod fields;
 pub mod funds;
 pub mod new_project;
+pub mod project_forms;
+pub mod survey_unit;
 pub mod terms;
 pub mod timeline;
 pub mod unit_forms;

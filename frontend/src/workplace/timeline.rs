@@ -1,6 +1,7 @@
 //! 阶段: the eleven stages of a project (done ✓, the current one highlighted, later ones
 //! grey), the next stage's preconditions ticked off, the transition waiting for the director,
-//! and 申请进入下一阶段 with a note (`POST /api/projects/{code}/transitions`).
+//! and 申请进入下一阶段 with a note (`POST /api/projects/{code}/transitions`); officers edit the
+//! facts those rules read below it ([`super::facts`]).
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -8,6 +9,7 @@ use onemap_api::Role;
 use onemap_api::relocation::STAGES;
 use onemap_api::workflow::{Approval, TransitionRequest, Workflow};
 
+use super::facts::FactsForm;
 use super::{Notice, Revision, is_officer, notice_view, write};
 use crate::api_client::{encode, get};
 use crate::display::{beijing_time, opt, stage_name};
@@ -107,6 +109,9 @@ pub fn Timeline(lang: ReadSignal<Lang>, role: ReadSignal<Option<Role>>, code: St
                 </div>
             </Show>
             {notice_view(lang, notice)}
+            <Show when=move || is_officer(role.get()) && workflow.get().is_some()>
+                <FactsForm lang=lang workflow=workflow />
+            </Show>
         </section>
     }
 }
