@@ -11,12 +11,14 @@ want=(postgresql-15 postgresql-15-postgis-3 postgresql-contrib pkg-config ca-cer
 want+=(libgdal-dev)
 # Noto Sans CJK SC: the font printed documents (the compensation agreement PDF) are set in.
 want+=(fonts-noto-cjk)
+# pdftotext (poppler): the text of uploaded archive PDFs, for full-text search.
+want+=(poppler-utils)
 # npm builds the web UI (MapLibre, wasm-opt); Debian's nodejs when the machine has none.
 command -v npm >/dev/null || want+=(nodejs npm)
 if [ "${1:-run}" = test ]; then
-    # poppler: certificate and agreement PDFs; GDAL, QGIS (python3-qgis + the OAPIF provider in
+    # GDAL, QGIS (python3-qgis + the OAPIF provider in
     # qgis-providers) and python3-venv: the OGC API client tests.
-    want+=(poppler-utils gdal-bin python3-qgis qgis-providers python3-venv)
+    want+=(gdal-bin python3-qgis qgis-providers python3-venv)
     # the UI tests: Chromium driven by playwright-core (the CJK fonts of its screenshots are
     # fonts-noto-cjk, already wanted above).
     want+=(chromium)

@@ -57,6 +57,7 @@
 //! | `GET /public/projects/{code}` | | [`workflow::PublicProject`] (or HTML) |
 //! | any error | | [`problem::Problem`] (`application/problem+json`) |
 
+pub mod archives;
 pub mod audit;
 pub mod auth;
 pub mod codes;

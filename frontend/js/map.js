@@ -131,6 +131,12 @@ function clusterPhotos() {
     paint: { 'text-color': '#ffffff' } }, before);
   map.addLayer({ id: 'photo-points', type: 'circle', source: PHOTOS, filter: ['!', clustered], metadata, paint: {
     'circle-radius': 3, 'circle-color': colour, 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1 } }, before);
+  // From z18 each photo shows the way the camera faced (GPSImgDirection) as a small arrow.
+  map.addLayer({ id: 'photo-directions', type: 'symbol', source: PHOTOS, metadata,
+    filter: ['all', ['!', clustered], ['has', 'direction_deg']],
+    layout: { 'text-field': '▲', 'text-font': ['DejaVu Sans Bold'], 'text-size': 10, 'text-rotate': ['get', 'direction_deg'],
+      'text-rotation-alignment': 'map', 'text-allow-overlap': true, 'text-ignore-placement': true, 'text-offset': [0, -0.9] },
+    paint: { 'text-color': colour, 'text-halo-color': '#ffffff', 'text-halo-width': 1 } }, before);
   map.on('mouseenter', 'photo-clusters', () => { map.getCanvas().style.cursor = 'pointer'; });
   map.on('mouseleave', 'photo-clusters', () => { map.getCanvas().style.cursor = ''; });
   const later = () => { if (!photoSync) photoSync = setTimeout(syncPhotos, 100); };

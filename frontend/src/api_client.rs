@@ -159,3 +159,36 @@ pub async fn county_bounds() -> Result<Option<Vec<f64>>, String> {
     }
     Ok(get::<TileJson>("/tiles/county").await?.bounds)
 }
+
+/// POSTs a multipart form with XMLHttpRequest (fetch reports no upload progress), calling
+/// `progress(sent, total)` as it goes: the answer as [`Answer`].
+pub async fn post_form(
+    path: &str,
+    form: &web_sys::FormData,
+    progress: impl Fn(f64, f64) + 'static,
+) -> Result<Answer, String> {
+    let xhr = web_sys::XmlHttpRequest::new().map_err(|e| format!("{e:?}"))?;
+    xhr.open("POST", path).map_err(|e| format!("{e:?}"))?;
+    if let Some(t) = CSRF.with(|c| c.borrow().clone()) {
+        xhr.set_request_header("x-csrf-token", &t).map_err(|e| format!("{e:?}"))?;
+    }
+    let on_progress = Closure::<dyn Fn(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
+        if e.length_computable() {
+            progress(e.loaded(), e.total());
+        }
+    });
+    if let Ok(upload) = xhr.upload() {
+        upload.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
+    }
+    let done = js_sys::Promise::new(&mut |resolve, reject| {
+        xhr.set_onload(Some(&resolve));
+        xhr.set_onerror(Some(&reject));
+    });
+    xhr.send_with_opt_form_data(Some(form)).map_err(|e| format!("{e:?}"))?;
+    JsFuture::from(done).await.map_err(|_| "the upload failed (network)".to_owned())?;
+    drop(on_progress);
+    let status = xhr.status().map_err(|e| format!("{e:?}"))?;
+    let text = xhr.response_text().ok().flatten().unwrap_or_default();
+    let body = js_sys::JSON::parse(&text).unwrap_or(JsValue::NULL);
+    Ok(Answer { status, etag: None, body })
+}

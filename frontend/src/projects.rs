@@ -14,12 +14,14 @@ use crate::display::{money, money_field, opt, stage_name, status_name, text};
 use crate::i18n::{Lang, tr};
 use crate::map::fit_bounds;
 use crate::unit_panel::{Selected, Tab, open_unit};
+use crate::workplace::documents::DocumentWork;
 use crate::workplace::funds::FundsView;
 use crate::workplace::new_project::NewProjectForm;
+use crate::workplace::photos::{Dragged, PhotoWork, assign};
 use crate::workplace::project_forms::ProjectWork;
 use crate::workplace::survey_unit::SurveyUnitForm;
 use crate::workplace::timeline::Timeline;
-use crate::workplace::{Revision, is_officer, reads_funds, reads_relocation};
+use crate::workplace::{Revision, is_officer, reads_funds, reads_relocation, takes_photos};
 
 /// Loads every compensation unit of a project, page by page.
 async fn project_units(code: &str) -> Result<Vec<ProjectUnit>, String> {
@@ -76,6 +78,8 @@ pub fn Projects(
     work: WriteSignal<Option<String>>,
 ) -> impl IntoView {
     let revision = expect_context::<Revision>();
+    let dragged = Dragged(RwSignal::new(None));
+    provide_context(dragged);
     let (projects, set_projects) = signal(Vec::<Project>::new());
     let (current, set_current) = signal(None::<Project>);
     let (units, set_units) = signal(Vec::<ProjectUnit>::new());
@@ -128,6 +132,22 @@ pub fn Projects(
             }
         });
         choose(p);
+    });
+    // A unit named by its compensation unit code: the panel (with a unit code) or the work
+    // panel.
+    let open_by_code = Callback::new(move |c: String| {
+        let Some(u) = units.get_untracked().into_iter().find(|u| u.code == c) else { return };
+        tab.set(Tab::Relocation);
+        match u.unit_code {
+            Some(code) => {
+                work.set(None);
+                open_unit(code, true, selected, error);
+            }
+            None => {
+                selected.set(None);
+                work.set(Some(c));
+            }
+        }
     });
     let sorted = move || {
         let (column, asc) = sort.get();
@@ -205,9 +225,16 @@ pub fn Projects(
                 {reads_funds(role.get_untracked()).then(|| view! {
                     <details class="funds-details" data-testid="funds-details">
                         <summary>{move || tr(lang.get(), "资金与预警", "Funds and alerts")}</summary>
-                        <FundsView lang=lang role=role code=c />
+                        <FundsView lang=lang role=role code=c.clone() />
                     </details>
                 })}
+                <details class="archive-details" data-testid="archive-details">
+                    <summary>{move || tr(lang.get(), "照片与档案", "Photos and archive")}</summary>
+                    {takes_photos(role.get_untracked()).then(|| view! {
+                        <PhotoWork lang=lang code=c.clone() officer=is_officer(role.get_untracked()) />
+                    })}
+                    <DocumentWork lang=lang code=c.clone() officer=is_officer(role.get_untracked()) open=open_by_code />
+                </details>
             })}
             {move || work_on.get().map(|(code, stage, firm)| {
                 let survey = (stage == "survey").then(|| view! { <SurveyUnitForm lang=lang code=code.clone() /> });
@@ -228,7 +255,24 @@ pub fn Projects(
                             let work_code = u.code.clone();
                             let colour = status(&u.status).map(|s| s.colour).unwrap_or("#999");
                             view! {
-                                <tr data-code=u.code.clone() data-status=u.status.clone() on:click=move |_| {
+                                <tr data-code=u.code.clone() data-status=u.status.clone()
+                                    on:dragover=|ev: web_sys::DragEvent| ev.prevent_default()
+                                    on:drop={
+                                        let target = u.code.clone();
+                                        move |ev: web_sys::DragEvent| {
+                                            ev.prevent_default();
+                                            let Some((no, version)) = dragged.0.get_untracked() else { return };
+                                            dragged.0.set(None);
+                                            let target = target.clone();
+                                            spawn_local(async move {
+                                                match assign(&no, version, &target).await {
+                                                    Ok(()) => revision.bump(),
+                                                    Err(r) => error.set(Some(r.detail)),
+                                                }
+                                            });
+                                        }
+                                    }
+                                    on:click=move |_| {
                                     tab.set(Tab::Relocation);
                                     match unit_code.clone() {
                                         Some(c) => {

@@ -146,6 +146,38 @@ struct FileConfig {
     lockout_failures: Option<u32>,
     lockout_minutes: Option<u32>,
     audit_retention_days: Option<u32>,
+    #[serde(default)]
+    archives: ArchivesConfig,
+}
+
+/// `[archives]` of onemap.toml: field photos and archive documents.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ArchivesConfig {
+    /// 档案号 scheme: `{project}`, `{category}` (two letters, e.g. PG), `{unit}`, `{year}`,
+    /// `{seq:N}` [default: `{project}-{category}-{seq:04}`]
+    pub archive_number_scheme: String,
+    /// 照片编号 scheme [default: `{project}-ZP-{seq:05}`]
+    pub photo_number_scheme: String,
+    /// A photo outside every unit goes to the nearest one within this many metres [default: 30]
+    pub photo_link_metres: f64,
+    /// Largest photo or document, MiB [default: 50]; a zip of photos or a batch may hold up
+    /// to `max_upload_mb`.
+    pub max_file_mb: u32,
+    /// Most files in one photo upload or batch [default: 2000]
+    pub max_files: usize,
+}
+
+impl Default for ArchivesConfig {
+    fn default() -> Self {
+        Self {
+            archive_number_scheme: onemap_intake::Scheme::DEFAULT_ARCHIVE.into(),
+            photo_number_scheme: onemap_intake::Scheme::DEFAULT_PHOTO.into(),
+            photo_link_metres: 30.0,
+            max_file_mb: 50,
+            max_files: 2000,
+        }
+    }
 }
 
 /// The resolved configuration every part of onemap reads.
@@ -177,9 +209,27 @@ pub struct Config {
     pub lockout_failures: i32,
     pub lockout_minutes: i32,
     pub audit_retention_days: u32,
+    pub archives: ArchivesConfig,
 }
 
 const DEFAULT_CONFIG_FILE: &str = "onemap.toml";
+
+/// `[archives]` with its numbering schemes parsed (a bad scheme stops the server at start).
+fn checked_archives(a: ArchivesConfig) -> Result<ArchivesConfig, ConfigError> {
+    for (key, scheme) in
+        [("archive_number_scheme", &a.archive_number_scheme), ("photo_number_scheme", &a.photo_number_scheme)]
+    {
+        onemap_intake::Scheme::parse(scheme)
+            .map_err(|e| ConfigError::Invalid(format!("[archives] {key} = {scheme:?}: {e}")))?;
+    }
+    if !(a.photo_link_metres.is_finite() && (0.0..=1000.0).contains(&a.photo_link_metres)) {
+        return Err(ConfigError::Invalid("[archives] photo_link_metres is between 0 and 1000".into()));
+    }
+    if a.max_file_mb == 0 || a.max_files == 0 {
+        return Err(ConfigError::Invalid("[archives] max_file_mb and max_files are positive".into()));
+    }
+    Ok(a)
+}
 
 impl Config {
     pub fn load(args: &GlobalArgs) -> Result<Self, ConfigError> {
@@ -231,6 +281,7 @@ impl Config {
                 }
                 d => d,
             },
+            archives: checked_archives(file.archives)?,
             data_dir,
         })
     }

@@ -7,7 +7,7 @@
 //! - [`auth`]: sessions, API keys, masking, the access policy and [`auth::Routes`], through
 //!   which every module registers its handlers with their access rule;
 //! - domain modules: [`health`], [`unit_codes`], [`units`], [`identify`], [`search`],
-//!   [`survey`], [`relocation`], [`audit`], [`files`], [`tiles`], [`styles`], [`ogc`] — each keeps its
+//!   [`survey`], [`archives`], [`relocation`], [`audit`], [`files`], [`tiles`], [`styles`], [`ogc`] — each keeps its
 //!   routes, queries (`.sql` files) and types together;
 //! - top: [`app`] assembles every module's routes and the middleware stack, and serves.
 //!
@@ -15,6 +15,7 @@
 //! named there next to its path and access rule.
 
 pub mod app;
+pub mod archives;
 pub mod audit;
 pub mod auth;
 pub mod base;

@@ -202,6 +202,8 @@ async fn run(command: Command, config: Config) -> Result<(), CliError> {
             let every = std::time::Duration::from_secs(u64::from(config.audit_head_secs));
             tokio::spawn(base::head::keep_recording(pool.clone(), config.data_dir.clone(), every));
             let state = base::AppState::new(pool, bulk, config, audit);
+            // Documents filed before search existed (the demo's) get their search text.
+            tokio::spawn(onemap::archives::text::index_unindexed(state.clone()));
             app::serve(state, tiles, writer).await?;
         }
         Command::Db(DbCommand::Migrate) => {

@@ -20,6 +20,7 @@ const FLOORS: &[&str] = &[
     "survey",
     "identify",
     "search",
+    "archives",
     "relocation",
     "files",
     "tiles",

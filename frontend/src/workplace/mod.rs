@@ -6,10 +6,12 @@
 //! `If-Match` with the version read, and refusals shown by their issues.
 
 pub mod approvals;
+pub mod documents;
 pub mod facts;
 pub mod fields;
 pub mod funds;
 pub mod new_project;
+pub mod photos;
 pub mod project_forms;
 pub mod survey_unit;
 pub mod terms;
@@ -50,6 +52,11 @@ pub fn is_officer(role: Option<Role>) -> bool {
 /// Who reads the relocation projects' workflow and units.
 pub fn reads_relocation(role: Option<Role>) -> bool {
     matches!(role, Some(Role::Admin | Role::Officer | Role::Director | Role::Appraiser | Role::Auditor))
+}
+
+/// Who uploads field photos (the appraisers of the appointed firm within their projects).
+pub fn takes_photos(role: Option<Role>) -> bool {
+    matches!(role, Some(Role::Officer | Role::Director | Role::Appraiser | Role::Surveyor))
 }
 
 /// Who reads the dedicated account and its alerts.

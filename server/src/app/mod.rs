@@ -43,6 +43,7 @@ fn modules() -> Modules {
         .merge(crate::identify::routes())
         .merge(crate::search::routes())
         .merge(crate::auth::routes())
+        .merge(crate::archives::routes())
         .merge(crate::relocation::routes())
         .merge(crate::audit::routes())
         .merge(crate::files::routes())

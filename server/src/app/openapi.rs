@@ -40,6 +40,7 @@ pub fn document(routes: &[RouteInfo]) -> Document {
         crate::units::Api::openapi(),
         crate::survey::Api::openapi(),
         crate::identify::Api::openapi(),
+        crate::archives::Api::openapi(),
         crate::relocation::Api::openapi(),
         crate::auth::Api::openapi(),
         crate::audit::Api::openapi(),

@@ -7,12 +7,14 @@ pub mod error;
 pub mod head;
 pub mod journal;
 pub mod refusals;
+pub mod unzip;
+pub mod upload;
 pub mod versions;
 
 use std::sync::Arc;
 use std::time::Instant;
 
-use sqlx::PgPool;
+use sqlx::{PgPool, Postgres, Transaction};
 
 pub use context::{ClientAddr, Principal, Role};
 pub use error::{ApiError, ApiJson, ApiQuery};
@@ -63,4 +65,16 @@ impl std::ops::Deref for AppState {
     fn deref(&self) -> &Shared {
         &self.0
     }
+}
+
+/// A transaction that names the caller for the history triggers.
+pub async fn begin<'a>(state: &'a AppState, p: &Principal) -> Result<Transaction<'a, Postgres>, ApiError> {
+    let mut tx = state.pool.begin().await?;
+    let request_id = context::request_ids().and_then(|(r, _)| r);
+    sqlx::query("SELECT set_config('onemap.actor', $1, true), set_config('onemap.request_id', $2, true)")
+        .bind(p.actor.as_ref())
+        .bind(request_id.unwrap_or_default())
+        .execute(&mut *tx)
+        .await?;
+    Ok(tx)
 }

@@ -1,5 +1,6 @@
-//! 上传: the request body (raw, or the multipart field `file`) streamed to a file under a
-//! generated name, never held in memory, cut at the configured limit.
+//! 上传: the request body (raw, or the multipart fields `file`) streamed to files under
+//! generated names, never held in memory, cut at the configured limit. Survey imports and
+//! photo and archive uploads share it.
 
 use std::path::{Path, PathBuf};
 
@@ -61,16 +62,47 @@ where
     Ok(size)
 }
 
+/// One file of an upload.
+pub struct ReceivedFile {
+    pub path: PathBuf,
+    pub size: u64,
+    /// The name the client gave, for display only (never used as a path).
+    pub file_name: Option<String>,
+}
+
+/// Everything an upload of one or more files brought.
+pub struct Upload {
+    pub files: Vec<ReceivedFile>,
+    /// Text fields of a multipart upload.
+    pub fields: Vec<(String, String)>,
+}
+
+impl Upload {
+    /// The text field `name`, if sent.
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.fields.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+}
+
 /// Receives the upload into `dir/upload`. On error nothing is left behind but `dir`, which
 /// the caller removes.
 pub async fn receive(req: Request, dir: &Path, limit: u64) -> Result<Received, ApiError> {
-    let path = dir.join("upload");
+    let mut got = receive_files(req, dir, limit, 1).await?;
+    let file = got.files.pop().expect("receive_files gives at least one file");
+    Ok(Received { path: file.path, size: file.size, file_name: file.file_name, fields: got.fields })
+}
+
+/// Receives up to `max_files` files (the raw body, or the multipart fields `file` / `files`,
+/// repeated) into `dir/upload-<n>`, together at most `limit` bytes. On error nothing is left
+/// behind but `dir`, which the caller removes.
+pub async fn receive_files(req: Request, dir: &Path, limit: u64, max_files: usize) -> Result<Upload, ApiError> {
     let multipart = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
     if !multipart {
+        let path = dir.join("upload-0");
         let file_name = req
             .headers()
             .get(header::CONTENT_DISPOSITION)
@@ -79,22 +111,36 @@ pub async fn receive(req: Request, dir: &Path, limit: u64) -> Result<Received, A
             .and_then(|v| display_name(v.trim_matches('"')));
         let stream = Body::into_data_stream(req.into_body());
         let size = write_stream(stream, &path, limit).await?;
-        return Ok(Received { path, size, file_name, fields: Vec::new() });
+        return Ok(Upload { files: vec![ReceivedFile { path, size, file_name }], fields: Vec::new() });
     }
     let mut form = Multipart::from_request(req, &()).await.map_err(|e| {
         ApiError::new(StatusCode::BAD_REQUEST, "invalid_multipart", format!("the multipart body is malformed: {e}"))
     })?;
-    let mut received = None;
+    let mut files = Vec::new();
     let mut fields = Vec::new();
+    let mut used = 0u64;
     while let Some(field) = form.next_field().await.map_err(broken)? {
         let name = field.name().unwrap_or_default().to_owned();
-        if name == "file" {
-            if received.is_some() {
-                return Err(ApiError::new(StatusCode::BAD_REQUEST, "one_file", "send one file per import"));
+        if name == "file" || name == "files" {
+            if files.len() == max_files {
+                let message = if max_files == 1 {
+                    "send one file per upload".to_owned()
+                } else {
+                    format!("send at most {max_files} files per upload (or a zip)")
+                };
+                return Err(ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    if max_files == 1 { "one_file" } else { "too_many_files" },
+                    message,
+                ));
             }
             let file_name = field.file_name().and_then(display_name);
-            let size = write_stream(field, &path, limit).await?;
-            received = Some((size, file_name));
+            let path = dir.join(format!("upload-{}", files.len()));
+            let size = write_stream(field, &path, limit - used)
+                .await
+                .map_err(|e| if e.code == "upload_too_large" { too_large(limit) } else { e })?;
+            used += size;
+            files.push(ReceivedFile { path, size, file_name });
         } else if fields.len() < 16 {
             let value = field.text().await.map_err(broken)?;
             if value.len() > 64 * 1024 {
@@ -107,10 +153,14 @@ pub async fn receive(req: Request, dir: &Path, limit: u64) -> Result<Received, A
             fields.push((name, value));
         }
     }
-    let (size, file_name) = received.ok_or_else(|| {
-        ApiError::new(StatusCode::BAD_REQUEST, "file_missing", "the multipart body has no field named file")
-    })?;
-    Ok(Received { path, size, file_name, fields })
+    if files.is_empty() {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "file_missing",
+            "the multipart body has no field named file",
+        ));
+    }
+    Ok(Upload { files, fields })
 }
 
 fn io_error(e: std::io::Error) -> ApiError {

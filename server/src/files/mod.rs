@@ -1,14 +1,13 @@
 //! Photo and archive-document downloads (`/files/...`): only files the database knows, only
-//! within the caller's project scope, with their recorded content type. `?thumbnail` gives a
-//! photo's thumbnail, made once and kept.
-
-mod thumbnail;
+//! within the caller's project scope, with their recorded content type (images and PDFs inline,
+//! anything else as an attachment). `?thumbnail` gives a photo's thumbnail, upright, made once
+//! and kept (uploads make theirs at once).
 
 use axum::Extension;
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::Method;
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG};
+use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, ETAG};
 use axum::response::Response;
 
 use crate::auth::Routes;
@@ -54,8 +53,16 @@ async fn download(
     let bytes = tokio::fs::read(state.config.files_dir().join(&path))
         .await
         .map_err(|_| ApiError::not_found(format!("file {path} is recorded but missing on disk")))?;
+    // Images and PDFs open in the browser; anything else (office documents, OFD, TIFF scans)
+    // downloads, under a name of ours (the content type was checked on upload; nosniff is set
+    // on every answer).
+    let inline = mime.starts_with("image/jpeg") || mime.starts_with("image/png") || mime == "application/pdf";
+    let name = path.rsplit('/').next().unwrap_or("file");
+    let disposition =
+        if inline { format!("inline; filename=\"{name}\"") } else { format!("attachment; filename=\"{name}\"") };
     Response::builder()
         .header(CONTENT_TYPE, mime)
+        .header(CONTENT_DISPOSITION, disposition)
         .header(ETAG, format!("\"{sha}\""))
         .header(CACHE_CONTROL, "private, max-age=3600")
         .body(Body::from(bytes))
@@ -64,11 +71,12 @@ async fn download(
 
 /// The thumbnail of a photo: the kept file, or a new one made, written and recorded now.
 async fn thumbnail_of(state: &AppState, p: &Principal, path: &str) -> Result<Response, ApiError> {
-    let kept: Option<Option<String>> = sqlx::query_scalar("SELECT thumbnail_path FROM photos WHERE file_path = $1")
-        .bind(path)
-        .fetch_optional(&state.pool)
-        .await?;
-    let Some(kept) = kept else {
+    let kept: Option<(Option<String>, i16)> =
+        sqlx::query_as("SELECT thumbnail_path, orientation FROM photos WHERE file_path = $1")
+            .bind(path)
+            .fetch_optional(&state.pool)
+            .await?;
+    let Some((kept, orientation)) = kept else {
         return Err(ApiError::new(
             axum::http::StatusCode::BAD_REQUEST,
             "not_a_photo",
@@ -83,12 +91,12 @@ async fn thumbnail_of(state: &AppState, p: &Principal, path: &str) -> Result<Res
             let original = tokio::fs::read(files.join(path))
                 .await
                 .map_err(|_| ApiError::not_found(format!("file {path} is recorded but missing on disk")))?;
-            let small = tokio::task::spawn_blocking(move || thumbnail::make(&original))
-                .await
-                .map_err(|e| {
-                    ApiError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, "internal_error", e.to_string())
-                })?
-                .map_err(|e| ApiError::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, "unreadable_image", e))?;
+            let small = tokio::task::spawn_blocking(move || {
+                onemap_intake::thumbnail_jpeg(&original, orientation as u16, crate::archives::photos::THUMBNAIL_SIZE)
+            })
+            .await
+            .map_err(|e| ApiError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, "internal_error", e.to_string()))?
+            .map_err(|e| ApiError::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, "unreadable_image", e))?;
             let target = files.join(&thumb_path);
             if let Some(dir) = target.parent() {
                 tokio::fs::create_dir_all(dir).await.map_err(|e| {

@@ -1,105 +1,58 @@
-//! 档案: documents the workflow produces (the signed agreement, the compensation decision)
-//! filed under the project with an archive number. The file is written under a generated name
-//! next to its place and moved there only after the transaction commits; a rolled-back action
-//! leaves no file.
+//! 档案: documents the workflow produces (the signed agreement, the compensation decision),
+//! printed and filed through the archive ([`crate::archives`]): numbered by its scheme, their
+//! text searchable, the file moved into place only after the transaction commits (a
+//! rolled-back action leaves no file).
 
-use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use onemap_print::{Agreement, CjkFont, Resettlement};
-use sha2::{Digest, Sha256};
 use sqlx::PgConnection;
-use uuid::Uuid;
 
+use crate::archives;
+use crate::archives::documents::{self, NewDocument};
+use crate::archives::store::Staged;
+use crate::auth::Principal;
 use crate::base::{ApiError, AppState};
 
 /// A document to file.
 pub struct Document<'a> {
     pub project_id: i64,
     pub project_code: &'a str,
-    pub unit_id: Option<i64>,
+    pub unit: Option<(i64, String)>,
     /// `agreement`, `decision`, …
     pub category: &'static str,
     pub title: String,
 }
 
-/// A filed document whose file waits for the commit.
-pub struct Pending {
-    pub archive_no: String,
-    part: PathBuf,
-    target: PathBuf,
-    placed: bool,
-}
-
-impl Pending {
-    /// Moves the file into place (after the commit).
-    pub async fn put_in_place(mut self) -> Result<(), ApiError> {
-        if let Some(dir) = self.target.parent() {
-            tokio::fs::create_dir_all(dir).await.map_err(|e| ApiError::internal(format!("archive directory: {e}")))?;
-        }
-        tokio::fs::rename(&self.part, &self.target)
-            .await
-            .map_err(|e| ApiError::internal(format!("filing {}: {e}", self.archive_no)))?;
-        self.placed = true;
-        Ok(())
-    }
-}
-
-impl Drop for Pending {
-    fn drop(&mut self) {
-        if !self.placed {
-            let _ = std::fs::remove_file(&self.part);
-        }
-    }
-}
-
-/// Files `bytes` as `doc`: allocates the archive number (`<project>-XY-00001`), records the
-/// row in the transaction and writes the file under a generated name beside its place.
+/// Files the PDF `bytes` as `doc` through the archive (its numbering scheme, its text for
+/// search, its audit row) in the caller's transaction: the archive number and the staged file,
+/// to move into place after the commit.
 pub async fn add(
     conn: &mut PgConnection,
     state: &AppState,
+    p: &Principal,
     doc: Document<'_>,
-    bytes: &[u8],
-) -> Result<Pending, ApiError> {
-    let cat = match doc.category {
-        "agreement" => "XY",
-        "decision" => "JD",
-        "payment" => "ZF",
-        "approval" => "SP",
-        _ => "QT",
+    bytes: Vec<u8>,
+) -> Result<(String, Staged), ApiError> {
+    let category = onemap_intake::category(doc.category)
+        .ok_or_else(|| ApiError::internal(format!("unknown archive category {}", doc.category)))?;
+    let today = super::write::today(conn).await?;
+    let project = archives::Project { id: doc.project_id, code: doc.project_code.to_owned(), window: (today, today) };
+    let scheme = onemap_intake::Scheme::parse(&state.config.archives.archive_number_scheme)
+        .map_err(|e| ApiError::internal(e.to_string()))?;
+    let filed = NewDocument {
+        project: &project,
+        unit: doc.unit,
+        category,
+        title: doc.title,
+        date: Some(today),
+        kind: onemap_intake::Kind::Pdf,
+        bytes,
+        original_name: None,
     };
-    let pattern = format!("-{cat}-([0-9]+)$");
-    let seq: i64 = sqlx::query_scalar(
-        "SELECT coalesce(max(substring(archive_no FROM $2)::bigint), 0) + 1 FROM archive_documents WHERE project_id = $1",
-    )
-    .bind(doc.project_id)
-    .bind(&pattern)
-    .fetch_one(&mut *conn)
-    .await?;
-    let archive_no = format!("{}-{cat}-{seq:05}", doc.project_code);
-    let rel = format!("archives/{}/{}.pdf", doc.project_code, Uuid::new_v4());
-    let sha = hex::encode(Sha256::digest(bytes));
-    sqlx::query(
-        "INSERT INTO archive_documents (archive_no, project_id, compensation_unit_id, category, title, document_date, \
-           file_path, sha256, size_bytes, mime_type) \
-         VALUES ($1, $2, $3, $4, $5, current_date, $6, $7, $8, 'application/pdf')",
-    )
-    .bind(&archive_no)
-    .bind(doc.project_id)
-    .bind(doc.unit_id)
-    .bind(doc.category)
-    .bind(&doc.title)
-    .bind(&rel)
-    .bind(&sha)
-    .bind(bytes.len() as i64)
-    .execute(&mut *conn)
-    .await?;
-    let target = state.config.files_dir().join(&rel);
-    let dir = target.parent().map(PathBuf::from).unwrap_or_default();
-    tokio::fs::create_dir_all(&dir).await.map_err(|e| ApiError::internal(format!("archive directory: {e}")))?;
-    let part = dir.join(format!(".{}.part", Uuid::new_v4()));
-    tokio::fs::write(&part, bytes).await.map_err(|e| ApiError::internal(format!("writing {archive_no}: {e}")))?;
-    Ok(Pending { archive_no, part, target, placed: false })
+    let (answer, staged, event) = documents::file(conn, state, p, &scheme, filed).await?;
+    crate::base::journal::append(conn, &[event]).await?;
+    Ok((answer.archive_no, staged))
 }
 
 /// The CJK font of printed documents, loaded on first use.

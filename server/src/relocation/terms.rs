@@ -286,26 +286,26 @@ async fn settle(
     let doc = Document {
         project_id: project.id,
         project_code: &project.code,
-        unit_id: Some(unit.id),
+        unit: Some((unit.id, code.clone())),
         category: if kind == Kind::Agreement { "agreement" } else { "decision" },
         title: format!("{} {number}", if kind == Kind::Agreement { "房屋征收补偿协议" } else { "房屋征收补偿决定" }),
     };
     let pdf = archive::agreement_pdf(&mut tx, unit.id, &number, kind == Kind::Decision).await?;
-    let pending = archive::add(&mut tx, &state, doc, &pdf).await?;
+    let (archive_no, staged) = archive::add(&mut tx, &state, &p, doc, pdf).await?;
     if kind == Kind::Agreement {
         sqlx::query("UPDATE compensation_units SET agreement_archive_no = $2 WHERE id = $1")
             .bind(unit.id)
-            .bind(&pending.archive_no)
+            .bind(&archive_no)
             .execute(&mut *tx)
             .await?;
     }
     let after = json!({"number": number, "mode": items.mode, "total": write::yuan(items.total),
-        "archive_no": pending.archive_no});
+        "archive_no": archive_no});
     let action = if kind == Kind::Agreement { "agreement_sign" } else { "compensation_decision" };
     record(&mut tx, &p, action, &format!("{}/{code}", project.code), None, Some(after)).await?;
     let w = units::answer(&mut tx, &code).await?;
     tx.commit().await?;
-    pending.put_in_place().await?;
+    staged.put_in_place().await?;
     Ok(([(ETAG, write::etag(w.version))], Json(w)))
 }
 

@@ -4,26 +4,16 @@
 
 use chrono::NaiveDate;
 use serde_json::Value;
-use sqlx::{PgConnection, Postgres, Transaction};
+use sqlx::PgConnection;
 
 use super::rules::{self, invalid};
 use crate::auth::Principal;
+use crate::base::ApiError;
 use crate::base::journal::{self as audit, AuditEvent};
-use crate::base::{ApiError, AppState};
 
 pub use crate::base::versions::{etag, if_match, precondition};
 
-/// A transaction that names the caller for the history triggers.
-pub async fn begin<'a>(state: &'a AppState, p: &Principal) -> Result<Transaction<'a, Postgres>, ApiError> {
-    let mut tx = state.pool.begin().await?;
-    let request_id = crate::base::context::request_ids().and_then(|(r, _)| r);
-    sqlx::query("SELECT set_config('onemap.actor', $1, true), set_config('onemap.request_id', $2, true)")
-        .bind(p.actor.as_ref())
-        .bind(request_id.unwrap_or_default())
-        .execute(&mut *tx)
-        .await?;
-    Ok(tx)
-}
+pub use crate::base::begin;
 
 /// Appends the action's audit row in its transaction.
 pub async fn record(

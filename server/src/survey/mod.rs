@@ -13,7 +13,7 @@ pub mod mapping;
 pub mod read;
 pub mod rules;
 pub mod unpack;
-pub mod upload;
+
 pub mod validate;
 
 use std::collections::BTreeMap;
@@ -35,6 +35,7 @@ use uuid::Uuid;
 use crate::auth::policy::{Access, SURVEYORS};
 use crate::auth::{Principal, Role, Routes};
 use crate::base::journal::{self as audit, AuditEvent};
+use crate::base::upload;
 use crate::base::{ApiError, ApiQuery, AppState};
 
 /// The upload route (its body may exceed the JSON limit; the handler enforces its own).

@@ -224,3 +224,17 @@ pub async fn get_json(client: &reqwest::Client, url: String, bearer: Option<&str
     let r = req.send().await.unwrap();
     (r.status().as_u16(), r.json().await.unwrap_or(serde_json::Value::Null))
 }
+
+/// A Word document (.docx) whose one paragraph is `text`.
+pub fn docx(text: &str) -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let o = zip::write::SimpleFileOptions::default();
+    zip.start_file("[Content_Types].xml", o).unwrap();
+    std::io::Write::write_all(&mut zip, br#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#).unwrap();
+    zip.start_file("word/document.xml", o).unwrap();
+    let xml = format!(
+        r#"<?xml version="1.0"?><w:document xmlns:w="w"><w:body><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:body></w:document>"#
+    );
+    std::io::Write::write_all(&mut zip, xml.as_bytes()).unwrap();
+    zip.finish().unwrap().into_inner()
+}
