@@ -6,7 +6,7 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/onemap/target
 CARGO ?= cargo
 ONEMAP := $(CARGO_TARGET_DIR)/release/onemap
 
-.PHONY: run test lint build frontend deps test-deps stop help fuzz bench-units bench-tiles bench-ogc bench-ui bench-import bench-relocation
+.PHONY: run test lint build frontend deps test-deps stop help fuzz bench-units bench-tiles bench-ogc bench-ui bench-import bench-relocation bench-photos
 FUZZ_SECONDS ?= 300
 
 help:
@@ -21,6 +21,7 @@ help:
 	@echo "make bench-ui      the web UI's wasm size and time to first map paint in Chromium"
 	@echo "make bench-import  upload, validate and commit 100,000 parcels (zipped GBK Shapefile) against ogr2ogr"
 	@echo "make bench-relocation  funds statement and alerts of a 20,000-unit project on the 500k-parcel county"
+	@echo "make bench-photos  ingest 1,000 camera-sized photos; archive search over 100,000 documents"
 
 run: deps build
 	$(ONEMAP) db migrate
@@ -76,3 +77,6 @@ stop:
 
 bench-relocation:
 	bench/relocation.sh
+
+bench-photos:
+	bench/photos.sh

@@ -59,7 +59,7 @@ pub struct PhotoQuery {
 /// A field photo.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Photo {
+pub struct PhotoRecord {
     pub photo_no: String,
     pub version: i32,
     pub project: Option<String>,
@@ -86,7 +86,7 @@ pub struct Photo {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PhotoPage {
     pub total: i64,
-    pub photos: Vec<Photo>,
+    pub photos: Vec<PhotoRecord>,
 }
 
 /// `PATCH /api/photos/{photo_no}` (If-Match): only the fields sent change; `unit: null`
@@ -124,7 +124,7 @@ mod double_option {
 /// An archive document (档案).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct ArchiveDocument {
+pub struct FiledDocument {
     /// 档案号
     pub archive_no: String,
     pub version: i32,
@@ -167,7 +167,7 @@ pub struct ArchiveQuery {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ArchivePage {
     pub total: i64,
-    pub documents: Vec<ArchiveDocument>,
+    pub documents: Vec<FiledDocument>,
 }
 
 /// `POST /api/archives/batch` parameters.

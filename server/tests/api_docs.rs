@@ -35,7 +35,7 @@ async fn openapi_document_docs_page_and_schemathesis() {
             ])
             // Logging out would end the officer's session half-way through the run.
             .args(["--exclude-path", "/api/auth/logout"])
-            .args(["--max-examples", "25", "--seed", "20261128", "--workers", "2", "--no-color"]);
+            .args(["--max-examples", "25", "--seed", "20261128", "--workers", "1", "--no-color"]);
         if let Some(t) = bearer {
             cmd.args(["-H", &format!("Authorization: Bearer {t}")]);
         }

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use onemap_api::archives::{ArchiveCheck, ArchiveDocument, ArchivePage};
+use onemap_api::archives::{ArchiveCheck, ArchivePage, FiledDocument};
 
 use super::fields::{choice, input};
 use super::{Notice, Refusal, Revision, notice_view};
@@ -44,7 +44,7 @@ pub fn DocumentWork(lang: ReadSignal<Lang>, code: String, officer: bool, open: C
         (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
     let (progress, set_progress) = signal(None::<(f64, f64)>);
     let (notice, set_notice) = signal(None::<Notice>);
-    let (filed, set_filed) = signal(None::<ArchiveDocument>);
+    let (filed, set_filed) = signal(None::<FiledDocument>);
     let project = code.clone();
     let submit = move |_| {
         let Some(f) = file.get_untracked() else {
@@ -66,7 +66,7 @@ pub fn DocumentWork(lang: ReadSignal<Lang>, code: String, officer: bool, open: C
             set_progress.set(None);
             match answer {
                 Ok(a) if a.status == 201 => {
-                    set_filed.set(a.json::<ArchiveDocument>().ok());
+                    set_filed.set(a.json::<FiledDocument>().ok());
                     set_notice.set(Some(Notice::Done("已归档", "Filed")));
                     revision.bump();
                 }

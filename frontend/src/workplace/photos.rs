@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use onemap_api::archives::{Photo, PhotoPage, PhotoPatch, PhotoResult};
+use onemap_api::archives::{PhotoPage, PhotoPatch, PhotoRecord, PhotoResult};
 
 use super::{Notice, Refusal, Revision, notice_view, write};
 use crate::api_client::{encode, get, post_form};
@@ -18,17 +18,17 @@ pub struct Dragged(pub RwSignal<Option<(String, i32)>>);
 /// Assigns photo `no` (read at `version`) to unit `unit`; the refusal, if any.
 pub async fn assign(no: &str, version: i32, unit: &str) -> Result<(), Refusal> {
     let body = PhotoPatch { unit: Some(Some(unit.to_owned())), ..PhotoPatch::default() };
-    write::<_, Photo>("PATCH", &format!("/api/photos/{}", encode(no)), &body, Some(version)).await.map(|_| ())
+    write::<_, PhotoRecord>("PATCH", &format!("/api/photos/{}", encode(no)), &body, Some(version)).await.map(|_| ())
 }
 
-/// Photo upload and the unmatched queue of project `code`.
+/// PhotoRecord upload and the unmatched queue of project `code`.
 #[component]
 pub fn PhotoWork(lang: ReadSignal<Lang>, code: String, officer: bool) -> impl IntoView {
     let revision = expect_context::<Revision>();
     let (progress, set_progress) = signal(None::<(f64, f64)>);
     let (results, set_results) = signal(Vec::<PhotoResult>::new());
     let (notice, set_notice) = signal(None::<Notice>);
-    let (queue, set_queue) = signal(Vec::<Photo>::new());
+    let (queue, set_queue) = signal(Vec::<PhotoRecord>::new());
     let kind = RwSignal::new("survey".to_owned());
     let queue_path = format!("/api/photos?project={}&unmatched=true&limit=200", encode(&code));
     Effect::new(move |_| {

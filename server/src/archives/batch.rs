@@ -34,7 +34,7 @@ struct Line {
 
 /// Files the documents of a zipped batch.
 #[utoipa::path(post, path = "/api/archives/batch", tag = "照片与档案 archives", params(BatchQuery),
-    request_body(content = Vec<u8>, description = "a zip with manifest.csv (raw body or multipart `file`)", content_type = "application/zip"),
+    request_body(content = Vec<u8>, description = "a zip with manifest.csv (raw body, any content type, or multipart `file`)", content_type = "application/octet-stream"),
     responses((status = 201, body = BatchResult, description = "every line filed"),
         (status = 200, body = BatchResult, description = "dry run: every line would be filed"),
         (status = 422, description = "a line (or the manifest) has problems: nothing stored; `issues` name the lines", body = onemap_api::Problem, content_type = "application/problem+json")))]

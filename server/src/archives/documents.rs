@@ -7,7 +7,7 @@ use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::{Extension, Json};
 use chrono::{Datelike, NaiveDate};
-use onemap_api::archives::{ArchiveDocument, ArchivePage, ArchiveQuery};
+use onemap_api::archives::{ArchivePage, ArchiveQuery, FiledDocument};
 use onemap_intake::{Category, Kind, Scheme, Values};
 use serde_json::json;
 use sqlx::PgConnection;
@@ -48,7 +48,7 @@ pub async fn file(
     p: &Principal,
     scheme: &Scheme,
     doc: NewDocument<'_>,
-) -> Result<(ArchiveDocument, Staged, AuditEvent), ApiError> {
+) -> Result<(FiledDocument, Staged, AuditEvent), ApiError> {
     let year = doc.date.map(|d| d.year()).unwrap_or_else(|| chrono::Utc::now().year());
     let values = Values {
         project: &doc.project.code,
@@ -87,7 +87,7 @@ pub async fn file(
         Some(json!({"project": doc.project.code, "unit": unit, "category": doc.category.id, "title": doc.title,
                     "sha256": sha, "file_path": staged.rel})),
     );
-    let answer = ArchiveDocument {
+    let answer = FiledDocument {
         archive_no,
         version,
         project: doc.project.code.clone(),
@@ -118,7 +118,7 @@ fn date(s: Option<&str>) -> Result<Option<NaiveDate>, ApiError> {
 /// Files one uploaded document.
 #[utoipa::path(post, path = "/api/archives", tag = "照片与档案 archives",
     request_body(content = Vec<u8>, description = "multipart: `file`, `project`, optional `unit`, `category`, `title`, `document_date`", content_type = "multipart/form-data"),
-    responses((status = 201, body = ArchiveDocument),
+    responses((status = 201, body = FiledDocument),
         (status = 413, description = "too large", body = onemap_api::Problem, content_type = "application/problem+json"),
         (status = 415, description = "not a document (HTML, SVG, scripts and unknown content are refused)", body = onemap_api::Problem, content_type = "application/problem+json"),
         (status = 422, description = "unknown unit or category, bad date", body = onemap_api::Problem, content_type = "application/problem+json")))]
@@ -126,7 +126,7 @@ pub async fn upload(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
     req: Request,
-) -> Result<(StatusCode, Json<ArchiveDocument>), ApiError> {
+) -> Result<(StatusCode, Json<FiledDocument>), ApiError> {
     let files = state.config.files_dir();
     let incoming = Incoming::new(&files).await?;
     let limit = u64::from(state.config.archives.max_file_mb) << 20;
@@ -233,7 +233,7 @@ pub async fn search(
     let total = rows.first().map(|r| r.13).unwrap_or(0);
     let documents = rows
         .into_iter()
-        .map(|r| ArchiveDocument {
+        .map(|r| FiledDocument {
             archive_no: r.0,
             version: r.1,
             project: r.2,

@@ -12,7 +12,7 @@ use crate::base::ApiError;
 #[derive(Debug, Clone, Copy)]
 pub enum Numbered {
     Archive,
-    Photo,
+    PhotoRecord,
 }
 
 /// The next free number of `scheme` for `values`, allocated in the caller's transaction.
@@ -25,7 +25,7 @@ pub async fn allocate(
     let key = scheme.key(values).map_err(|e| ApiError::internal(format!("numbering scheme: {e}")))?;
     let taken = match what {
         Numbered::Archive => "SELECT EXISTS (SELECT 1 FROM archive_documents WHERE archive_no = $1)",
-        Numbered::Photo => "SELECT EXISTS (SELECT 1 FROM photos WHERE photo_no = $1)",
+        Numbered::PhotoRecord => "SELECT EXISTS (SELECT 1 FROM photos WHERE photo_no = $1)",
     };
     for _ in 0..10_000 {
         let seq: i64 = sqlx::query_scalar(include_str!("sql/next_number.sql")).bind(&key).fetch_one(&mut *conn).await?;

@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderName, StatusCode, header};
 use axum::{Extension, Json};
 use chrono::{DateTime, FixedOffset, Utc};
-use onemap_api::archives::{Photo, PhotoPage, PhotoPatch, PhotoQuery};
+use onemap_api::archives::{PhotoPage, PhotoPatch, PhotoQuery, PhotoRecord};
 use serde_json::{Value, json};
 
 use super::{begin, page, scope, unit_of};
@@ -39,9 +39,9 @@ struct Row {
     total: i64,
 }
 
-fn photo(r: Row) -> Photo {
+fn photo(r: Row) -> PhotoRecord {
     let beijing = FixedOffset::east_opt(8 * 3600).expect("+08:00");
-    Photo {
+    PhotoRecord {
         photo_no: r.photo_no,
         version: r.version,
         project: r.project,
@@ -67,7 +67,7 @@ async fn rows(
     p: &Principal,
     q: &PhotoQuery,
     one: Option<&str>,
-) -> Result<(i64, Vec<Photo>), ApiError> {
+) -> Result<(i64, Vec<PhotoRecord>), ApiError> {
     let (limit, offset) = page(q.limit, q.offset)?;
     let rows: Vec<Row> = sqlx::query_as(include_str!("sql/photos.sql"))
         .bind(q.project.as_deref())
@@ -95,7 +95,7 @@ pub async fn list(
     Ok(Json(PhotoPage { total, photos }))
 }
 
-async fn one(state: &AppState, p: &Principal, no: &str) -> Result<Photo, ApiError> {
+async fn one(state: &AppState, p: &Principal, no: &str) -> Result<PhotoRecord, ApiError> {
     let q = PhotoQuery { limit: Some(1), ..PhotoQuery::default() };
     let (_, mut found) = rows(state, p, &q, Some(no)).await?;
     found.pop().ok_or_else(|| ApiError::not_found(format!("no photo {no} in the caller's projects")))
@@ -103,12 +103,12 @@ async fn one(state: &AppState, p: &Principal, no: &str) -> Result<Photo, ApiErro
 
 /// One photo, with its ETag.
 #[utoipa::path(get, path = "/api/photos/{photo_no}", tag = "照片与档案 archives",
-    params(("photo_no" = String, Path, description = "照片编号")), responses((status = 200, body = Photo)))]
+    params(("photo_no" = String, Path, description = "照片编号")), responses((status = 200, body = PhotoRecord)))]
 pub async fn get(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
     Path(no): Path<String>,
-) -> Result<([(HeaderName, String); 1], Json<Photo>), ApiError> {
+) -> Result<([(HeaderName, String); 1], Json<PhotoRecord>), ApiError> {
     let photo = one(&state, &p, &no).await?;
     Ok(([(header::ETAG, etag(photo.version))], Json(photo)))
 }
@@ -120,7 +120,7 @@ fn invalid(code: &'static str, zh: &str, en: String) -> ApiError {
 /// Assigns, moves or unlinks the photo, or sets caption, direction and kind.
 #[utoipa::path(patch, path = "/api/photos/{photo_no}", tag = "照片与档案 archives", request_body = PhotoPatch,
     params(("photo_no" = String, Path, description = "照片编号")),
-    responses((status = 200, body = Photo),
+    responses((status = 200, body = PhotoRecord),
         (status = 412, description = "stale If-Match", body = onemap_api::Problem, content_type = "application/problem+json"),
         (status = 422, description = "unknown unit, bad direction or kind", body = onemap_api::Problem, content_type = "application/problem+json")))]
 pub async fn patch(
@@ -129,7 +129,7 @@ pub async fn patch(
     Path(no): Path<String>,
     headers: HeaderMap,
     ApiJson(body): ApiJson<PhotoPatch>,
-) -> Result<([(HeaderName, String); 1], Json<Photo>), ApiError> {
+) -> Result<([(HeaderName, String); 1], Json<PhotoRecord>), ApiError> {
     let mut tx = begin(&state, &p).await?;
     #[allow(clippy::type_complexity)]
     let found: Option<(i64, Option<i64>, i32, Option<String>, Option<String>, Option<f64>, String)> = sqlx::query_as(

@@ -41,7 +41,7 @@ struct Prepared {
 
 /// What one file came to before the database: a photo, or a refusal.
 enum Read {
-    Photo(Box<Prepared>),
+    PhotoRecord(Box<Prepared>),
     Refused(Box<PhotoResult>),
 }
 
@@ -89,7 +89,7 @@ fn read(file: String, path: PathBuf, max_bytes: u64) -> Read {
         Err(e) => return refused(file, "corrupt_image", format!("the image cannot be decoded: {e}")),
     };
     let sha = sha256(&bytes);
-    Read::Photo(Box::new(Prepared { file, bytes, kind, meta, sha, thumbnail }))
+    Read::PhotoRecord(Box::new(Prepared { file, bytes, kind, meta, sha, thumbnail }))
 }
 
 /// `POST /api/photos?project=CODE`: one or many photos (multipart `file`/`files`, a raw body,
@@ -176,7 +176,7 @@ pub async fn upload(
                     message: format!("{}：{}", x.file, x.warnings.join("；")),
                     message_en: format!("{}: {} ({})", x.file, x.warnings.join("; "), x.error.as_deref().unwrap_or("")),
                 }),
-                Read::Photo(_) => None,
+                Read::PhotoRecord(_) => None,
             })
             .collect();
         return Err(ApiError::rules(StatusCode::UNPROCESSABLE_ENTITY, "no_photos", issues));
@@ -194,7 +194,7 @@ pub async fn upload(
                 results.push(*x);
                 continue;
             }
-            Read::Photo(photo) => photo,
+            Read::PhotoRecord(photo) => photo,
         };
         let dup = match seen.get(&photo.sha) {
             Some(no) => Some(no.clone()),
@@ -292,7 +292,7 @@ async fn record(
     }
     let year = photo.meta.taken_at.map(|t| t.year()).unwrap_or_else(|| chrono::Utc::now().year());
     let values = Values { project: &project.code, category: "ZP", unit: unit.as_ref().map(|u| u.1.as_str()), year };
-    let photo_no = allocate(conn, Numbered::Photo, scheme, &values).await?;
+    let photo_no = allocate(conn, Numbered::PhotoRecord, scheme, &values).await?;
     let files = state.config.files_dir();
     let dir = format!("photos/{}", project.code);
     let original = Staged::bytes(&files, &dir, photo.kind.extension(), &photo.bytes).await?;
