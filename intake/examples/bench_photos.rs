@@ -23,13 +23,13 @@ fn main() {
                 state ^= state >> 7;
                 state ^= state << 17;
                 let base = (x * 255 / w + y * 255 / h + c * 60) / 2;
-                let noise = (state % 17) as usize;
+                let noise = (state % 48) as usize;
                 px[(y * w + x) * 3 + c] = (base + noise).min(255) as u8;
             }
         }
     }
     let mut base = Vec::new();
-    jpeg_encoder::Encoder::new(&mut base, 88)
+    jpeg_encoder::Encoder::new(&mut base, 90)
         .encode(&px, w as u16, h as u16, jpeg_encoder::ColorType::Rgb)
         .expect("encoding the base photo");
     eprintln!("bench_photos: base photo {} bytes", base.len());

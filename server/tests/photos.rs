@@ -241,6 +241,25 @@ async fn photos_linked_by_position() {
             .unwrap();
     assert_eq!((before["unit"].clone(), after["unit"].as_str()), (Value::Null, Some(unit.as_str())));
 
+    // A camera-sized photo (over the 1 MiB limit of JSON bodies) goes through: uploads stream.
+    let big = {
+        let (w, h) = (2400u16, 1800u16);
+        let mut seed = 7u32;
+        let px: Vec<u8> = (0..usize::from(w) * usize::from(h) * 3)
+            .map(|_| {
+                seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                (seed >> 24) as u8
+            })
+            .collect();
+        let mut out = Vec::new();
+        jpeg_encoder::Encoder::new(&mut out, 90).encode(&px, w, h, jpeg_encoder::ColorType::Rgb).unwrap();
+        out
+    };
+    assert!(big.len() > 2 << 20, "{}", big.len());
+    let (status, r) = upload(&d, &officer, &format!("project={PROJECT}"), vec![part(big, "big.jpg")]).await;
+    assert_eq!(status, 201, "{r}");
+    assert!(r[0]["photo_no"].is_string() && r[0]["error"].is_null(), "{r}");
+
     // Who may upload: not a clerk; not an appraiser of a firm the project did not appoint.
     let clerk = token(&d.client, &d.base, "clerk").await;
     let (status, _) = upload(&d, &clerk, &format!("project={PROJECT}"), vec![part(bare_jpeg(), "x.jpg")]).await;

@@ -94,7 +94,9 @@ fn refusal(req: &Request) -> Option<ApiError> {
     let announced =
         req.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
     // An upload streams its body and enforces its own limit.
-    let upload = req.method() == axum::http::Method::POST && req.uri().path() == crate::survey::UPLOAD_PATH;
+    let path = req.uri().path();
+    let upload = req.method() == axum::http::Method::POST
+        && (path == crate::survey::UPLOAD_PATH || crate::archives::UPLOAD_PATHS.contains(&path));
     if !upload && announced.is_some_and(|n| n > BODY_LIMIT) {
         return Some(ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,

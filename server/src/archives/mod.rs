@@ -30,16 +30,20 @@ const PHOTOGRAPHERS: &[Role] = &[Role::Officer, Role::Director, Role::Surveyor, 
 /// Who files archive documents and moves photos between units: the relocation centre.
 const ARCHIVISTS: &[Role] = &[Role::Officer, Role::Director];
 
+/// The routes that stream their bodies (the 1 MiB limit of JSON bodies does not apply; each
+/// enforces `max_upload_mb` or `[archives] max_file_mb`).
+pub const UPLOAD_PATHS: &[&str] = &["/api/photos", "/api/archives", "/api/archives/batch"];
+
 pub fn routes() -> Routes {
     use Access::Roles;
     Routes::new()
-        .route(Method::POST, "/api/photos", Roles(PHOTOGRAPHERS), photos::upload)
+        .upload(Method::POST, "/api/photos", Roles(PHOTOGRAPHERS), photos::upload)
         .route(Method::GET, "/api/photos", Roles(RELOCATION_READERS), photo_edit::list)
         .route(Method::GET, "/api/photos/{photo_no}", Roles(RELOCATION_READERS), photo_edit::get)
         .route(Method::PATCH, "/api/photos/{photo_no}", Roles(ARCHIVISTS), photo_edit::patch)
-        .route(Method::POST, "/api/archives", Roles(ARCHIVISTS), documents::upload)
+        .upload(Method::POST, "/api/archives", Roles(ARCHIVISTS), documents::upload)
         .route(Method::GET, "/api/archives", Roles(RELOCATION_READERS), documents::search)
-        .route(Method::POST, "/api/archives/batch", Roles(ARCHIVISTS), batch::upload)
+        .upload(Method::POST, "/api/archives/batch", Roles(ARCHIVISTS), batch::upload)
         .route(Method::GET, "/api/projects/{code}/archive-check", Roles(RELOCATION_READERS), check::check)
 }
 
