@@ -7,7 +7,7 @@ mod common;
 
 use std::io::Write;
 
-use common::{Demo, docx, token};
+use common::{Demo, docx, outsider_appraiser, set_signing_period, token};
 use serde_json::{Value, json};
 
 const PROJECT: &str = "WX-ZS-2025-02";
@@ -125,19 +125,7 @@ async fn archives_numbered_searched_and_checked() {
     // The workflow's agreement PDF (Noto Sans CJK through krilla) is found by the owner's name.
     let (yesterday, in_30): (String, String) =
         sqlx::query_as("SELECT (current_date - 1)::text, (current_date + 30)::text").fetch_one(&d.pool).await.unwrap();
-    let w =
-        d.client.get(format!("{}/api/projects/{PROJECT}/workflow", d.base)).bearer_auth(&officer).send().await.unwrap();
-    let tag = w.headers()["etag"].to_str().unwrap().to_owned();
-    let r = d
-        .client
-        .patch(format!("{}/api/projects/{PROJECT}", d.base))
-        .bearer_auth(&officer)
-        .header("if-match", tag)
-        .json(&json!({"signing_starts_on": yesterday, "signing_ends_on": in_30}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
+    set_signing_period(&d, &officer, PROJECT, &yesterday, &in_30).await;
     let (unit, owner): (String, String) = sqlx::query_as(
         "SELECT c.code, h.name FROM compensation_units c JOIN relocation_projects p ON p.id = c.project_id
          JOIN right_holders h ON h.id = c.owner_id
@@ -171,16 +159,7 @@ async fn archives_numbered_searched_and_checked() {
     assert!(numbers(&hits).contains(&filed), "{owner}: {hits}");
 
     // Only in the caller's projects: an appraiser of a firm the project did not appoint.
-    let other: String = sqlx::query_scalar(
-        "SELECT u.username FROM users u WHERE u.role = 'appraiser' AND NOT EXISTS (
-            SELECT 1 FROM project_appraisal_firms a JOIN relocation_projects r ON r.id = a.project_id
-            WHERE r.code = $1 AND a.firm_id = u.appraisal_firm_id) ORDER BY u.username LIMIT 1",
-    )
-    .bind(PROJECT)
-    .fetch_one(&d.pool)
-    .await
-    .unwrap();
-    let outsider = token(&d.client, &d.base, &other).await;
+    let outsider = outsider_appraiser(&d, PROJECT).await;
     assert_eq!(search(&d, &outsider, "q=欧阳春华").await["total"], 0);
 
     // Refusals by content, whatever the name; nothing stored.

@@ -6,7 +6,7 @@
 mod common;
 
 use chrono::{FixedOffset, TimeZone};
-use common::{Demo, token};
+use common::{Demo, outsider_appraiser, token};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
@@ -264,16 +264,7 @@ async fn photos_linked_by_position() {
     let clerk = token(&d.client, &d.base, "clerk").await;
     let (status, _) = upload(&d, &clerk, &format!("project={PROJECT}"), vec![part(bare_jpeg(), "x.jpg")]).await;
     assert_eq!(status, 403);
-    let (other, _): (String, i64) = sqlx::query_as(
-        "SELECT u.username, u.appraisal_firm_id FROM users u WHERE u.role = 'appraiser' AND NOT EXISTS (
-            SELECT 1 FROM project_appraisal_firms a JOIN relocation_projects r ON r.id = a.project_id
-            WHERE r.code = $1 AND a.firm_id = u.appraisal_firm_id) ORDER BY u.username LIMIT 1",
-    )
-    .bind(PROJECT)
-    .fetch_one(&d.pool)
-    .await
-    .unwrap();
-    let outsider = token(&d.client, &d.base, &other).await;
+    let outsider = outsider_appraiser(&d, PROJECT).await;
     let (status, r) = upload(&d, &outsider, &format!("project={PROJECT}"), vec![part(bare_jpeg(), "x.jpg")]).await;
     assert_eq!(status, 403, "{r}");
 }

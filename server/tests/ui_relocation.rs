@@ -10,7 +10,7 @@ mod common;
 use std::path::PathBuf;
 use std::process::Command;
 
-use common::{Demo, token};
+use common::{Demo, set_signing_period, token};
 use onemap_api::money::format_yuan;
 use onemap_api::relocation::{STAGES, status};
 use serde_json::{Value, json};
@@ -43,19 +43,7 @@ async fn relocation_workplace_in_chromium() {
     .fetch_one(&d.pool)
     .await
     .unwrap();
-    let workflow =
-        d.client.get(format!("{}/api/projects/{PROJECT}/workflow", d.base)).bearer_auth(&officer).send().await.unwrap();
-    let tag = workflow.headers()["etag"].to_str().unwrap().to_owned();
-    let r = d
-        .client
-        .patch(format!("{}/api/projects/{PROJECT}", d.base))
-        .bearer_auth(&officer)
-        .header("if-match", &tag)
-        .json(&json!({"signing_starts_on": yesterday, "signing_ends_on": in_30}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    set_signing_period(&d, &officer, PROJECT, &yesterday, &in_30).await;
 
     // An appraised unit with an accepted appraisal and no agreement, where it lies, and what
     // its appraisal is worth; a surveyed unit for the appraiser.

@@ -10,7 +10,7 @@ mod common;
 use std::path::PathBuf;
 use std::process::Command;
 
-use common::{Demo, token};
+use common::{Demo, set_signing_period, token};
 use onemap_api::money::format_yuan;
 use serde_json::{Value, json};
 
@@ -92,19 +92,7 @@ async fn project_forms_in_chromium() {
         .await
         .unwrap();
     // The demo project's signing period over yesterday; a unit appraised and not settled.
-    let workflow =
-        d.client.get(format!("{}/api/projects/{PROJECT}/workflow", d.base)).bearer_auth(&officer).send().await.unwrap();
-    let tag = workflow.headers()["etag"].to_str().unwrap().to_owned();
-    let r = d
-        .client
-        .patch(format!("{}/api/projects/{PROJECT}", d.base))
-        .bearer_auth(&officer)
-        .header("if-match", &tag)
-        .json(&json!({"signing_starts_on": started, "signing_ends_on": yesterday}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    set_signing_period(&d, &officer, PROJECT, &started, &yesterday).await;
     let (unit, house_value, decoration): (String, f64, f64) = sqlx::query_as(
         "SELECT c.code, c.house_value::float8, c.decoration_value::float8
          FROM compensation_units c JOIN relocation_projects p ON p.id = c.project_id

@@ -238,3 +238,33 @@ pub fn docx(text: &str) -> Vec<u8> {
     std::io::Write::write_all(&mut zip, xml.as_bytes()).unwrap();
     zip.finish().unwrap().into_inner()
 }
+
+/// Sets project `code`'s signing period (If-Match with the version its workflow answers).
+pub async fn set_signing_period(d: &Demo, token: &str, code: &str, starts: &str, ends: &str) {
+    let w = d.client.get(format!("{}/api/projects/{code}/workflow", d.base)).bearer_auth(token).send().await.unwrap();
+    let tag = w.headers()["etag"].to_str().unwrap().to_owned();
+    let r = d
+        .client
+        .patch(format!("{}/api/projects/{code}", d.base))
+        .bearer_auth(token)
+        .header("if-match", tag)
+        .json(&serde_json::json!({"signing_starts_on": starts, "signing_ends_on": ends}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+}
+
+/// A bearer token of a demo appraiser whose firm project `code` did not appoint.
+pub async fn outsider_appraiser(d: &Demo, code: &str) -> String {
+    let name: String = sqlx::query_scalar(
+        "SELECT u.username FROM users u WHERE u.role = 'appraiser' AND NOT EXISTS (
+            SELECT 1 FROM project_appraisal_firms a JOIN relocation_projects r ON r.id = a.project_id
+            WHERE r.code = $1 AND a.firm_id = u.appraisal_firm_id) ORDER BY u.username LIMIT 1",
+    )
+    .bind(code)
+    .fetch_one(&d.pool)
+    .await
+    .unwrap();
+    token(&d.client, &d.base, &name).await
+}
