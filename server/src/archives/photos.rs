@@ -18,7 +18,7 @@ use serde_json::json;
 use sqlx::PgConnection;
 
 use super::numbers::{Numbered, allocate};
-use super::store::{Incoming, Staged, place_all, sha256, storage};
+use super::store::{Incoming, Staged, place_all, sha256};
 use super::{Project, begin, project};
 use crate::auth::Principal;
 use crate::base::error::Issue;
@@ -119,13 +119,8 @@ pub async fn upload(
     let mut candidates = Vec::new();
     for (i, f) in got.files.into_iter().enumerate() {
         let name = f.file_name.unwrap_or_else(|| format!("file-{}", i + 1));
-        let zipped = std::fs::File::open(&f.path)
-            .ok()
-            .and_then(|mut h| {
-                let mut head = [0u8; 4];
-                std::io::Read::read_exact(&mut h, &mut head).ok().map(|_| head == *b"PK\x03\x04")
-            })
-            .unwrap_or(false);
+        // A zip of photos is opened (judged by content, as everything else).
+        let zipped = matches!(onemap_intake::sniff(&f.path), Ok(x) if x.kind == Kind::Zip);
         if zipped {
             let dir = incoming.path().join(format!("zip-{i}"));
             let limits =
@@ -326,11 +321,7 @@ async fn record(
         .bind(&photo.file)
         .bind(json!(warnings))
         .execute(&mut *conn)
-        .await
-        .map_err(|e| match storage_of(&e) {
-            Some(err) => err,
-            None => e.into(),
-        })?;
+        .await?;
     let unit_code = unit.map(|u| u.1);
     let event = AuditEvent::new(&p.actor, p.role.as_str(), "photo_upload", &photo_no, "success").change(
         None,
@@ -354,12 +345,4 @@ async fn record(
     let mut staged = vec![original];
     staged.extend(thumb);
     Ok((result, staged, event))
-}
-
-/// A database error that is really a full disk.
-fn storage_of(e: &sqlx::Error) -> Option<ApiError> {
-    match e {
-        sqlx::Error::Io(io) if io.raw_os_error() == Some(28) => Some(storage(std::io::Error::from_raw_os_error(28))),
-        _ => None,
-    }
 }
