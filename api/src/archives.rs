@@ -204,6 +204,29 @@ pub struct BatchResult {
     pub rows: Vec<BatchRow>,
 }
 
+/// 档案必备项: an item a compensation unit's archive needs once the unit reaches a state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RequiredItem {
+    /// The value in [`UnitCheck::missing`], e.g. `appraisal_report`.
+    pub id: &'static str,
+    pub name_zh: &'static str,
+    pub name_en: &'static str,
+}
+
+/// The required items in the order of the process (surveyed → demolished).
+pub const REQUIRED_ITEMS: &[RequiredItem] = &[
+    RequiredItem { id: "survey_photo", name_zh: "调查照片", name_en: "survey photo" },
+    RequiredItem { id: "appraisal_report", name_zh: "评估报告", name_en: "appraisal report" },
+    RequiredItem { id: "agreement", name_zh: "补偿协议或决定", name_en: "agreement or decision" },
+    RequiredItem { id: "payment_voucher", name_zh: "支付凭证", name_en: "payment voucher" },
+    RequiredItem { id: "demolition_photo", name_zh: "拆除照片", name_en: "demolition photo" },
+];
+
+/// The required item called `id`.
+pub fn required_item(id: &str) -> Option<&'static RequiredItem> {
+    REQUIRED_ITEMS.iter().find(|i| i.id == id)
+}
+
 /// `GET /api/projects/{code}/archive-check`: what each unit's archive lacks for its state.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -217,6 +240,25 @@ pub struct ArchiveCheck {
     pub unlinked_photos: Vec<String>,
     /// Documents of the project linked to no unit (project documents included).
     pub unlinked_documents: Vec<String>,
+}
+
+/// `GET /api/projects/{code}/archive-check` parameters.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[serde(deny_unknown_fields)]
+pub struct CheckQuery {
+    /// `json` (the default) or `xlsx`: the same report as a workbook for the archive room.
+    pub format: Option<CheckFormat>,
+}
+
+/// The form of the completeness report.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum CheckFormat {
+    #[default]
+    Json,
+    Xlsx,
 }
 
 /// A unit whose archive lacks items.

@@ -23,7 +23,7 @@ fn main() {
                 state ^= state >> 7;
                 state ^= state << 17;
                 let base = (x * 255 / w + y * 255 / h + c * 60) / 2;
-                let noise = (state % 48) as usize;
+                let noise = (state % 20) as usize;
                 px[(y * w + x) * 3 + c] = (base + noise).min(255) as u8;
             }
         }

@@ -12,12 +12,7 @@ use common::{Demo, token};
 use serde_json::Value;
 
 fn schemathesis() -> PathBuf {
-    let venv = std::env::var_os("ONEMAP_VENV")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").expect("HOME")).join(".cache/onemap/venv"));
-    let st = venv.join("bin/schemathesis");
-    assert!(st.exists(), "{} is missing: run `scripts/install-deps.sh test` (make test does)", st.display());
-    st
+    common::venv_bin("schemathesis")
 }
 
 #[tokio::test]

@@ -7,7 +7,7 @@ mod common;
 
 use std::io::Write;
 
-use common::{Demo, docx, outsider_appraiser, set_signing_period, token};
+use common::{Demo, docx, outsider_appraiser, read_xlsx, set_signing_period, token};
 use serde_json::{Value, json};
 
 const PROJECT: &str = "WX-ZS-2025-02";
@@ -121,6 +121,24 @@ async fn archives_numbered_searched_and_checked() {
         "the number itself first"
     );
     assert!(search(&d, &officer, "q=征收拆迁不存在的词语").await["total"] == 0);
+    // A title naming the owner outranks a text that mentions her, whatever the dates.
+    let (status, titled) = file(
+        &d,
+        &officer,
+        docx("协议正文。"),
+        "agreement.docx",
+        &[
+            ("project", PROJECT),
+            ("category", "agreement"),
+            ("title", "欧阳春华补偿协议"),
+            ("document_date", "2020-01-02"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 201, "{titled}");
+    let hits = search(&d, &officer, "q=欧阳春华").await;
+    assert_eq!(numbers(&hits), [titled["archive_no"].as_str().unwrap(), number.as_str()], "{hits}");
+    assert_eq!((hits["documents"][0]["rank"].as_f64(), hits["documents"][1]["rank"].as_f64()), (Some(1.0), Some(0.0)));
 
     // The workflow's agreement PDF (Noto Sans CJK through krilla) is found by the owner's name.
     let (yesterday, in_30): (String, String) =
@@ -234,7 +252,17 @@ async fn archives_numbered_searched_and_checked() {
         ]
     );
 
-    // Completeness: the report against the database, unit by unit.
+    // Completeness: the report against the database, unit by unit. The demo's archive is
+    // complete; a second signed unit loses its agreement's file.
+    let lost = sqlx::query(
+        "DELETE FROM archive_documents WHERE category IN ('agreement', 'decision')
+           AND compensation_unit_id = (SELECT id FROM compensation_units WHERE code = $1)",
+    )
+    .bind(&units[1].0)
+    .execute(&d.pool)
+    .await
+    .unwrap();
+    assert!(lost.rows_affected() > 0, "{} had its agreement on file", units[1].0);
     let report: Value = d
         .client
         .get(format!("{}/api/projects/{PROJECT}/archive-check", d.base))
@@ -281,10 +309,36 @@ async fn archives_numbered_searched_and_checked() {
         .map(|u| u["unit"].as_str().unwrap().to_owned())
         .collect();
     assert_eq!(reported, unfiled);
+    assert!(unfiled.contains(&units[1].0), "{unfiled:?}");
     assert!(
         !missing(&signed).contains(&"agreement".to_owned())
             && !missing(&signed).contains(&"appraisal_report".to_owned())
     );
     let unlinked: Vec<String> = serde_json::from_value(report["unlinked_documents"].clone()).unwrap();
     assert!(unlinked.len() >= 10 && seen.iter().all(|n| unlinked.contains(n)), "{report}");
+
+    // The same report as a workbook, read back by openpyxl: the counts, a row per incomplete
+    // unit with 缺 under each missing item, the unlinked documents.
+    let url = format!("{}/api/projects/{PROJECT}/archive-check?format=xlsx", d.base);
+    let got = d.client.get(&url).bearer_auth(&officer).send().await.unwrap();
+    assert_eq!(got.status(), 200);
+    assert_eq!(got.headers()["content-type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    assert!(got.headers()["content-disposition"].to_str().unwrap().contains("filename*=UTF-8''%E6%A1%A3%E6%A1%88"));
+    let book = read_xlsx(&got.bytes().await.unwrap());
+    let summary = &book["汇总"]["rows"];
+    assert_eq!(summary[2], json!(["补偿单元", report["units"]]), "{book}");
+    assert_eq!(summary[4][1].as_f64(), Some(report["incomplete"].as_array().unwrap().len() as f64));
+    let rows = book["缺项单元"]["rows"].as_array().unwrap();
+    assert_eq!(book["缺项单元"]["frozen"], "A2");
+    assert_eq!(rows[0].as_array().unwrap()[..3], [json!("补偿单元编号"), json!("状态"), json!("调查照片")]);
+    assert_eq!(rows.len() - 1, report["incomplete"].as_array().unwrap().len());
+    let agreement_col = rows[0].as_array().unwrap().iter().position(|h| h == "补偿协议或决定").unwrap();
+    let marked: Vec<String> =
+        rows[1..].iter().filter(|r| r[agreement_col] == "缺").map(|r| r[0].as_str().unwrap().to_owned()).collect();
+    assert_eq!(marked, unfiled);
+    let filed: Vec<&str> =
+        book["未关联档案"]["rows"].as_array().unwrap()[1..].iter().map(|r| r[0].as_str().unwrap()).collect();
+    assert_eq!(filed, unlinked.iter().map(String::as_str).collect::<Vec<_>>());
+    let bad = d.client.get(format!("{url}x")).bearer_auth(&officer).send().await.unwrap();
+    assert_eq!(bad.status(), 400);
 }

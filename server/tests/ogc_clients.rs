@@ -20,12 +20,7 @@ fn clients_dir() -> PathBuf {
 }
 
 fn venv_python() -> PathBuf {
-    let venv = std::env::var_os("ONEMAP_VENV")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").expect("HOME")).join(".cache/onemap/venv"));
-    let python = venv.join("bin/python");
-    assert!(python.exists(), "{} is missing: run `scripts/install-deps.sh test` (make test does)", python.display());
-    python
+    common::venv_bin("python")
 }
 
 /// Runs a client; it must succeed. Returns its standard output.

@@ -108,6 +108,12 @@ async fn photos_and_archive_in_chromium() {
         }
     }
     assert_eq!(r["opened"], incomplete[0][0], "{r}");
+    assert_eq!(
+        r["xlsx"],
+        serde_json::json!({"status": 200, "type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "zip": true, "text": "导出 XLSX"}),
+        "{r}"
+    );
     for shot in ["ui-archives-photos.png", "ui-archives-check.png"] {
         assert!(std::fs::metadata(shots.join(shot)).unwrap().len() > 10_000, "{shot}");
     }

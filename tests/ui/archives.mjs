@@ -75,6 +75,13 @@ try {
   result.checkSummary = await page.textContent('[data-testid=check-summary]');
   result.incomplete = await page.locator('[data-testid=check-incomplete] li').evaluateAll((l) => l.map((x) => [x.dataset.unit,
     [...x.querySelectorAll('.missing')].map((m) => [m.dataset.missing, getComputedStyle(m).color])]));
+  // The same report as a workbook, through the link (the session cookie carries the login).
+  result.xlsx = await page.evaluate(async () => {
+    const a = document.querySelector('[data-testid=check-xlsx]');
+    const r = await fetch(a.href);
+    const bytes = new Uint8Array(await r.arrayBuffer());
+    return { status: r.status, type: r.headers.get('content-type'), zip: bytes[0] === 0x50 && bytes[1] === 0x4b, text: a.textContent };
+  });
   const first = result.incomplete[0][0];
   await page.click(`[data-testid=check-incomplete] li[data-unit="${first}"]`);
   await page.waitForSelector(`[data-testid=unit-work][data-code="${first}"]`, T);

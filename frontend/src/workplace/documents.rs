@@ -22,16 +22,9 @@ const CATEGORIES: &[(&str, &str, &str)] = &[
     ("other", "其他", "other"),
 ];
 
-/// What a missing item is called.
+/// What a missing item is called (`onemap_api::archives::REQUIRED_ITEMS`).
 fn missing_name(l: Lang, code: &str) -> &'static str {
-    match code {
-        "survey_photo" => tr(l, "调查照片", "survey photo"),
-        "appraisal_report" => tr(l, "评估报告", "appraisal report"),
-        "agreement" => tr(l, "补偿协议或决定", "agreement or decision"),
-        "payment_voucher" => tr(l, "支付凭证", "payment voucher"),
-        "demolition_photo" => tr(l, "拆除照片", "demolition photo"),
-        _ => tr(l, "其他", "other"),
-    }
+    onemap_api::archives::required_item(code).map_or(tr(l, "其他", "other"), |i| tr(l, i.name_zh, i.name_en))
 }
 
 /// The archive of project `code`; `open` opens a unit by its compensation unit code.
@@ -147,7 +140,9 @@ pub fn DocumentWork(lang: ReadSignal<Lang>, code: String, officer: bool, open: C
             <button type="button" data-testid="run-archive-check" on:click=run_check>{move || tr(lang.get(), "档案完整性检查", "Check completeness")}</button>
             {move || check.get().map(|c| {
                 let l = lang.get();
+                let xlsx = format!("/api/projects/{}/archive-check?format=xlsx", encode(&c.project));
                 view! {
+                    <a data-testid="check-xlsx" href=xlsx download>{tr(l, "导出 XLSX", "Download XLSX")}</a>
                     <p data-testid="check-summary">{format!("{} / {} ", c.complete, c.units)} {tr(l, "户档案完整", "units complete")}
                         {format!("，{} {}，{} {}", c.unlinked_photos.len(), tr(l, "张照片未关联", "unlinked photos"), c.unlinked_documents.len(), tr(l, "份文件未关联单元", "project documents"))}</p>
                     <ul class="incomplete" data-testid="check-incomplete">

@@ -215,7 +215,14 @@ pub async fn search(
     if words.is_some() && query.is_none() && prefix.is_none() {
         return Ok(Json(ArchivePage { total: 0, documents: Vec::new() }));
     }
-    let first = tokens.iter().max_by_key(|t| t.chars().count()).cloned();
+    // The words as typed, longest first: LIKE patterns for the title's relevance, and the
+    // longest word for the excerpt.
+    let mut typed: Vec<String> =
+        words.map(|w| w.split_whitespace().map(str::to_lowercase).collect()).unwrap_or_default();
+    typed.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+    let patterns =
+        (!typed.is_empty()).then(|| typed.iter().map(|w| format!("%{}%", like_escape(w))).collect::<Vec<_>>());
+    let first = typed.first().cloned();
     let rows: Vec<Row> = sqlx::query_as(include_str!("sql/search.sql"))
         .bind(scope(&p))
         .bind(&query)
@@ -225,6 +232,7 @@ pub async fn search(
         .bind(q.category.as_deref())
         .bind(q.from)
         .bind(q.to)
+        .bind(&patterns)
         .bind(&first)
         .bind(limit)
         .bind(offset)
@@ -250,4 +258,9 @@ pub async fn search(
         })
         .collect();
     Ok(Json(ArchivePage { total, documents }))
+}
+
+/// `word` as a literal inside a LIKE pattern (backslash is LIKE's default escape).
+fn like_escape(word: &str) -> String {
+    word.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }

@@ -7,6 +7,7 @@ pub mod error;
 pub mod head;
 pub mod journal;
 pub mod refusals;
+pub mod sheet;
 pub mod unzip;
 pub mod upload;
 pub mod versions;

@@ -268,3 +268,28 @@ pub async fn outsider_appraiser(d: &Demo, code: &str) -> String {
     .unwrap();
     token(&d.client, &d.base, &name).await
 }
+
+/// The test venv's `bin/{program}` (the Python clients: schemathesis, OWSLib, openpyxl),
+/// installed by `scripts/install-deps.sh test`.
+pub fn venv_bin(program: &str) -> PathBuf {
+    let venv = std::env::var_os("ONEMAP_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").expect("HOME")).join(".cache/onemap/venv"));
+    let bin = venv.join("bin").join(program);
+    assert!(bin.exists(), "{} is missing: run `scripts/install-deps.sh test` (make test does)", bin.display());
+    bin
+}
+
+/// An XLSX workbook read back by openpyxl: every sheet's name and its cells' values, row by row.
+pub fn read_xlsx(bytes: &[u8]) -> serde_json::Value {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("book.xlsx");
+    std::fs::write(&path, bytes).unwrap();
+    let script = "import json, sys, datetime, openpyxl\n\
+        wb = openpyxl.load_workbook(sys.argv[1])\n\
+        out = {ws.title: {'frozen': ws.freeze_panes, 'rows': [[c.isoformat() if isinstance(c, (datetime.date, datetime.datetime)) else c for c in r] for r in ws.iter_rows(values_only=True)]} for ws in wb.worksheets}\n\
+        print(json.dumps(out, ensure_ascii=False))";
+    let out = Command::new(venv_bin("python")).arg("-c").arg(script).arg(&path).output().expect("python");
+    assert!(out.status.success(), "openpyxl could not read the workbook: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
