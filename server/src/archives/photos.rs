@@ -32,7 +32,9 @@ pub const THUMBNAIL_SIZE: usize = 96;
 /// A photo read and judged, before it is recorded.
 struct Prepared {
     file: String,
-    bytes: Vec<u8>,
+    /// The received file, moved into place when the photo is stored.
+    path: PathBuf,
+    size: u64,
     kind: Kind,
     meta: PhotoMeta,
     sha: String,
@@ -89,7 +91,8 @@ fn read(file: String, path: PathBuf, max_bytes: u64) -> Read {
         Err(e) => return refused(file, "corrupt_image", format!("the image cannot be decoded: {e}")),
     };
     let sha = sha256(&bytes);
-    Read::PhotoRecord(Box::new(Prepared { file, bytes, kind, meta, sha, thumbnail }))
+    let size = bytes.len() as u64;
+    Read::PhotoRecord(Box::new(Prepared { file, path, size, kind, meta, sha, thumbnail }))
 }
 
 /// `POST /api/photos?project=CODE`: one or many photos (multipart `file`/`files`, a raw body,
@@ -290,7 +293,7 @@ async fn record(
     let photo_no = allocate(conn, Numbered::PhotoRecord, scheme, &values).await?;
     let files = state.config.files_dir();
     let dir = format!("photos/{}", project.code);
-    let original = Staged::bytes(&files, &dir, photo.kind.extension(), &photo.bytes).await?;
+    let original = Staged::moved(&files, &dir, photo.kind.extension(), &photo.path).await?;
     let thumb = match &photo.thumbnail {
         Some(t) => Some(Staged::bytes(&files, &format!("thumbnails/{dir}"), "jpg", t).await?),
         None => None,
@@ -308,7 +311,7 @@ async fn record(
         .bind(p.actor.as_ref())
         .bind(&original.rel)
         .bind(&photo.sha)
-        .bind(photo.bytes.len() as i64)
+        .bind(photo.size as i64)
         .bind(photo.kind.mime())
         .bind(photo.meta.width as i32)
         .bind(photo.meta.height as i32)
