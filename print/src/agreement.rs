@@ -4,7 +4,7 @@ use chrono::{Datelike, NaiveDate};
 
 use crate::PrintError;
 use crate::font::CjkFont;
-use crate::layout::{Align, BOTTOM, Flow, LEADING, LEFT, Op, PAGE_WIDTH, RIGHT, TOP, wrap};
+use crate::layout::{Align, BOTTOM, Colour, Flow, LEADING, LEFT, Op, PAGE_WIDTH, RIGHT, TOP, wrap};
 use crate::money::{capital, yuan};
 use crate::render::{Info, render};
 use crate::table::{Column, table};
@@ -86,10 +86,17 @@ pub fn agreement_pdf(a: &Agreement, font: &CjkFont) -> Result<Vec<u8>, PrintErro
     for (n, ops) in pages.iter_mut().enumerate() {
         let number = format!("协议编号：{}", a.agreement_no);
         let x = RIGHT - metrics.width(&number, SMALL);
-        ops.push(Op::Text { x, baseline: TOP - 22.0, size: SMALL, text: number, bold: false });
+        ops.push(Op::Text { x, baseline: TOP - 22.0, size: SMALL, text: number, bold: false, colour: Colour::BLACK });
         let footer = format!("第 {} 页 共 {} 页", n + 1, total);
         let x = (PAGE_WIDTH - metrics.width(&footer, SMALL)) / 2.0;
-        ops.push(Op::Text { x, baseline: BOTTOM + 30.0, size: SMALL, text: footer, bold: false });
+        ops.push(Op::Text {
+            x,
+            baseline: BOTTOM + 30.0,
+            size: SMALL,
+            text: footer,
+            bold: false,
+            colour: Colour::BLACK,
+        });
     }
     let info = Info {
         title: format!("房屋征收补偿协议 {}", a.agreement_no),

@@ -16,13 +16,38 @@ pub(crate) const BOTTOM: f32 = PAGE_HEIGHT - 62.36;
 /// Line height as a multiple of the font size.
 pub(crate) const LEADING: f32 = 1.65;
 
+/// Millimetres in points.
+pub(crate) const MM: f32 = 72.0 / 25.4;
+
+/// An sRGB colour; greys (the three the same) are written as grey levels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Colour(pub u8, pub u8, pub u8);
+
+impl Colour {
+    pub const BLACK: Colour = Colour(0, 0, 0);
+    /// The red of seals (印章).
+    pub const SEAL: Colour = Colour(220, 20, 30);
+}
+
+/// How an outline is drawn: its colour and width in points.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Pen {
+    pub colour: Colour,
+    pub width: f32,
+}
+
 /// One thing drawn on a page.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Op {
     /// Text on one line, `x` the left end of the baseline.
-    Text { x: f32, baseline: f32, size: f32, text: String, bold: bool },
-    /// A straight rule.
+    Text { x: f32, baseline: f32, size: f32, text: String, bold: bool, colour: Colour },
+    /// A straight black rule.
     Rule { x1: f32, y1: f32, x2: f32, y2: f32, width: f32 },
+    /// A filled rectangle, `x` and `y` its top-left corner.
+    Rect { x: f32, y: f32, w: f32, h: f32, fill: Colour },
+    /// Closed polygons — each ring a list of points, closed back to its first — filled (by the
+    /// even-odd rule, so that inner rings are holes) and/or outlined.
+    Shape { rings: Vec<Vec<(f32, f32)>>, fill: Option<Colour>, stroke: Option<Pen> },
 }
 
 /// Horizontal alignment within a box.
@@ -109,11 +134,13 @@ pub(crate) struct Flow<'m> {
     pages: Vec<Vec<Op>>,
     /// The top of the next line on the current page.
     pub y: f32,
+    /// The colour text is set in (black unless changed).
+    pub colour: Colour,
 }
 
 impl<'m> Flow<'m> {
     pub fn new(metrics: &'m Metrics<'m>) -> Self {
-        Flow { metrics, pages: vec![Vec::new()], y: TOP }
+        Flow { metrics, pages: vec![Vec::new()], y: TOP, colour: Colour::BLACK }
     }
 
     /// The pages laid out so far.
@@ -166,7 +193,18 @@ impl<'m> Flow<'m> {
             Align::Right => right - self.width(text, size),
         };
         let baseline = self.baseline(top, size);
-        self.push(Op::Text { x, baseline, size, text: text.to_owned(), bold });
+        self.push(Op::Text { x, baseline, size, text: text.to_owned(), bold, colour: self.colour });
+    }
+
+    /// `text` wrapped in `left..right` from `top`, each line aligned; returns the y under it.
+    /// The flow does not move.
+    pub fn block(&mut self, text: &str, size: f32, left: f32, right: f32, top: f32, align: Align) -> f32 {
+        let mut y = top;
+        for line in wrap(self.metrics, text, size, right - left) {
+            self.text_in(left, right, y, size, &line, align, false);
+            y += size * LEADING;
+        }
+        y
     }
 
     /// A single line across the text block, aligned; the flow moves below it.

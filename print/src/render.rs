@@ -2,15 +2,16 @@
 //! glyphs used, with a ToUnicode map so that the text can be searched and extracted.
 
 use krilla::Document;
+use krilla::color::{luma, rgb};
 use krilla::geom::{PathBuilder, Point};
 use krilla::metadata::Metadata;
 use krilla::page::PageSettings;
-use krilla::paint::{Fill, Stroke};
+use krilla::paint::{Fill, FillRule, Paint, Stroke};
 use krilla::text::{GlyphId, KrillaGlyph};
 
 use crate::PrintError;
 use crate::font::{CjkFont, Metrics};
-use crate::layout::{Op, PAGE_HEIGHT, PAGE_WIDTH};
+use crate::layout::{Colour, Op, PAGE_HEIGHT, PAGE_WIDTH};
 
 /// Document information written into the PDF.
 pub(crate) struct Info {
@@ -40,10 +41,14 @@ pub(crate) fn render(pages: &[Vec<Op>], font: &CjkFont, info: Info) -> Result<Ve
         let mut surface = page.surface();
         for op in ops {
             match op {
-                Op::Text { x, baseline, size, text, bold } => {
+                Op::Text { x, baseline, size, text, bold, colour } => {
                     let glyphs = glyphs(&metrics, text)?;
-                    surface.set_fill(Some(Fill::default()));
-                    surface.set_stroke(bold.then(|| Stroke { width: BOLD_STROKE * size, ..Stroke::default() }));
+                    surface.set_fill(Some(Fill { paint: paint(*colour), ..Fill::default() }));
+                    surface.set_stroke(bold.then(|| Stroke {
+                        paint: paint(*colour),
+                        width: BOLD_STROKE * size,
+                        ..Stroke::default()
+                    }));
                     surface.draw_glyphs(Point::from_xy(*x, *baseline), &glyphs, pdf_font.clone(), text, *size, false);
                 }
                 Op::Rule { x1, y1, x2, y2, width } => {
@@ -56,12 +61,52 @@ pub(crate) fn render(pages: &[Vec<Op>], font: &CjkFont, info: Info) -> Result<Ve
                         surface.draw_path(&path);
                     }
                 }
+                Op::Rect { x, y, w, h, fill } => {
+                    let mut pb = PathBuilder::new();
+                    if let Some(rect) = krilla::geom::Rect::from_xywh(*x, *y, *w, *h) {
+                        pb.push_rect(rect);
+                    }
+                    if let Some(path) = pb.finish() {
+                        surface.set_fill(Some(Fill { paint: paint(*fill), ..Fill::default() }));
+                        surface.set_stroke(None);
+                        surface.draw_path(&path);
+                    }
+                }
+                Op::Shape { rings, fill, stroke } => {
+                    let mut pb = PathBuilder::new();
+                    for ring in rings.iter().filter(|r| r.len() >= 2) {
+                        pb.move_to(ring[0].0, ring[0].1);
+                        for &(x, y) in &ring[1..] {
+                            pb.line_to(x, y);
+                        }
+                        pb.close();
+                    }
+                    if let Some(path) = pb.finish() {
+                        surface.set_fill(fill.map(|c| Fill {
+                            paint: paint(c),
+                            rule: FillRule::EvenOdd,
+                            ..Fill::default()
+                        }));
+                        surface.set_stroke(stroke.map(|pen| Stroke {
+                            paint: paint(pen.colour),
+                            width: pen.width,
+                            ..Stroke::default()
+                        }));
+                        surface.draw_path(&path);
+                    }
+                }
             }
         }
         surface.finish();
         page.finish();
     }
     document.finish().map_err(|e| PrintError::Pdf(format!("{e:?}")))
+}
+
+/// Greys as grey levels (black as the default black of a fill), other colours as sRGB.
+fn paint(c: Colour) -> Paint {
+    let Colour(r, g, b) = c;
+    if r == g && g == b { luma::Color::new(r).into() } else { rgb::Color::new(r, g, b).into() }
 }
 
 /// One glyph per character, advanced by the font's horizontal metrics — the same advances the
