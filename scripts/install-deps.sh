@@ -22,6 +22,9 @@ if [ "${1:-run}" = test ]; then
     # the UI tests: Chromium driven by playwright-core (the CJK fonts of its screenshots are
     # fonts-noto-cjk, already wanted above).
     want+=(chromium)
+    # the certificate tests: zbarimg reads the QR code of a rendered certificate face (openssl,
+    # which checks the SM2 signatures, is in every Debian install).
+    want+=(zbar-tools openssl)
 fi
 
 missing=()

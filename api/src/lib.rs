@@ -66,6 +66,7 @@ pub mod identify;
 pub mod layers;
 pub mod money;
 pub mod problem;
+pub mod registration;
 pub mod relocation;
 pub mod search;
 pub mod survey;

@@ -234,6 +234,9 @@ pub struct HouseUnit {
     pub inner_area_m2: Option<f64>,
     /// 分摊面积, m²
     pub shared_area_m2: Option<f64>,
+    /// 房屋灭失: the day the house was demolished (its rights cancelled), if it was.
+    #[serde(default)]
+    pub demolished_on: Option<NaiveDate>,
 }
 
 /// 权利 (registered right or restriction) with its certificates and parties.
@@ -301,4 +304,18 @@ pub struct Party {
     pub phone: Option<String>,
     /// 共有份额, a fraction.
     pub share: Option<f64>,
+}
+
+/// 登记簿 (`GET /api/units/{code}/register`): every right of a unit — current, historical and
+/// cancelled — oldest first, with business numbers, dates, parties (masked by role) and
+/// certificates.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RegisterBook {
+    pub code: String,
+    /// 坐落
+    pub address: String,
+    /// 房屋灭失 (demolished), when the house unit was.
+    pub demolished_on: Option<NaiveDate>,
+    pub rights: Vec<Right>,
 }

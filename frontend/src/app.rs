@@ -22,6 +22,7 @@ use crate::unit_panel::{Panel, Selected, Tab, open_unit, unit_from_hash};
 use crate::upload::UploadPanel;
 use crate::workplace::Revision;
 use crate::workplace::approvals::Inbox;
+use crate::workplace::cases::CaseQueue;
 use crate::workplace::unit_forms::WorkPanel;
 
 /// 测量 mode: clicks add points instead of identifying.
@@ -176,6 +177,7 @@ pub fn App() -> impl IntoView {
                 </button>
             </Show>
             <Inbox lang=lang role=role />
+            <CaseQueue lang=lang role=role />
             <Show when=move || matches!(role.get(), Some(onemap_api::Role::Surveyor | onemap_api::Role::Admin))>
                 <button class="user" data-testid="upload-button" on:click=move |_| set_upload_open.update(|o| *o = !*o)>
                     {move || tr(lang.get(), "成果上传", "Upload")}

@@ -87,7 +87,12 @@ fn unit_tab(l: Lang, u: &UnitRecord) -> AnyView {
     .into_any()
 }
 
-fn registration_tab(l: Lang, u: &UnitRecord) -> AnyView {
+/// Whether `role` may open a certificate's face (names and ID numbers in full).
+fn reads_certificates(role: Option<Role>) -> bool {
+    matches!(role, Some(Role::Clerk | Role::Officer | Role::Director | Role::Auditor))
+}
+
+fn registration_tab(l: Lang, u: &UnitRecord, faces: bool) -> AnyView {
     if u.rights.is_empty() {
         return view! { <p>{tr(l, "无登记记录", "No registration record")}</p> }.into_any();
     }
@@ -95,14 +100,31 @@ fn registration_tab(l: Lang, u: &UnitRecord) -> AnyView {
         .iter()
         .map(|r| {
             let parties: Vec<String> = r.parties.iter().map(|p| format!("{} {}", p.name, p.id_number)).collect();
-            let certs: Vec<String> = r.certificates.iter().map(|c| c.number.clone()).collect();
+            // Each certificate: its number, its face (PDF) for those who may read it in full,
+            // and the public verification its QR code opens.
+            let certs = r
+                .certificates
+                .iter()
+                .map(|c| {
+                    let id = crate::api_client::encode(&c.identifier);
+                    view! {
+                        <div class="certificate" data-number=c.number.clone()>
+                            {c.number.clone()} " "
+                            {faces.then(|| view! {
+                                <a data-testid="cert-pdf" href=format!("/api/certificates/{id}/pdf") target="_blank" rel="noopener">{tr(l, "证书", "Certificate")}</a>
+                            })} " "
+                            <a data-testid="cert-verify" href=format!("/verify/{id}") target="_blank" rel="noopener">{tr(l, "核验", "Verify")}</a>
+                        </div>
+                    }
+                })
+                .collect_view();
             view! {
                 <h3>{r.kind.clone()} " · " {r.status.clone()}</h3>
                 <table>
                     {field(tr(l, "业务号", "Business no."), text(&r.business_no))}
                     {field(tr(l, "登记日期", "Registered"), text(r.registered_on))}
                     <tr><th>{tr(l, "权利人", "Holders")}</th><td data-testid="holders">{parties.join("；")}</td></tr>
-                    <tr><th>{tr(l, "证书", "Certificates")}</th><td>{certs.join("；")}</td></tr>
+                    <tr><th>{tr(l, "证书", "Certificates")}</th><td>{certs}</td></tr>
                 </table>
             }
         })
@@ -241,7 +263,7 @@ pub fn Panel(
             let editor = matches!(role.get(), Some(Role::Surveyor | Role::Admin));
             let current = current.get().unwrap_or(Tab::Unit);
             let body = match (current, comp) {
-                (Tab::Registration, _) => registration_tab(l, &s.unit),
+                (Tab::Registration, _) => registration_tab(l, &s.unit, reads_certificates(role.get())),
                 (Tab::Relocation, Some(c)) => relocation_tab(l, c),
                 (Tab::Photos, Some(c)) => photos_tab(l, c, show_photo),
                 (Tab::Archive, Some(c)) => archive_tab(l, c),

@@ -111,6 +111,11 @@ pub struct GlobalArgs {
     /// Largest survey upload accepted, MiB [default: 512]
     #[arg(long, global = true, env = "ONEMAP_MAX_UPLOAD_MB", value_name = "MIB")]
     pub max_upload_mb: Option<u32>,
+
+    /// The address citizens reach onemap at, printed in the QR codes of certificates
+    /// (`<public-url>/verify/…`) [default: http://<bind>:<port>, localhost for 0.0.0.0]
+    #[arg(long, global = true, env = "ONEMAP_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, clap::ValueEnum)]
@@ -141,6 +146,7 @@ struct FileConfig {
     statement_timeout_secs: Option<u32>,
     bulk_statement_timeout_secs: Option<u32>,
     max_upload_mb: Option<u32>,
+    public_url: Option<String>,
     refusal_window_secs: Option<u32>,
     audit_head_secs: Option<u32>,
     lockout_failures: Option<u32>,
@@ -210,6 +216,8 @@ pub struct Config {
     pub lockout_minutes: i32,
     pub audit_retention_days: u32,
     pub archives: ArchivesConfig,
+    /// Scheme, host and port (no trailing slash) of the verification links in QR codes.
+    pub public_url: String,
 }
 
 const DEFAULT_CONFIG_FILE: &str = "onemap.toml";
@@ -282,13 +290,47 @@ impl Config {
                 d => d,
             },
             archives: checked_archives(file.archives)?,
+            public_url: public_url(
+                args.public_url.clone().or(file.public_url),
+                args.bind.or(file.bind),
+                args.port.or(file.port),
+            )?,
             data_dir,
         })
+    }
+
+    /// The signing keys of electronic certificates (mode 0700; private keys 0600).
+    pub fn keys_dir(&self) -> PathBuf {
+        self.data_dir.join("keys")
     }
 
     /// Where uploaded and generated files (photos, documents, thumbnails) live.
     pub fn files_dir(&self) -> PathBuf {
         self.data_dir.join("files")
+    }
+}
+
+/// The public URL as configured (an http(s) URL, trailing slash dropped), else the listen
+/// address.
+fn public_url(configured: Option<String>, bind: Option<IpAddr>, port: Option<u16>) -> Result<String, ConfigError> {
+    match configured.filter(|u| !u.trim().is_empty()) {
+        Some(u) => {
+            let u = u.trim().trim_end_matches('/').to_owned();
+            let host = u.strip_prefix("https://").or_else(|| u.strip_prefix("http://"));
+            match host {
+                Some(h) if !h.is_empty() && !h.contains(char::is_whitespace) => Ok(u),
+                _ => Err(ConfigError::Invalid(format!("public_url {u:?} is not an http:// or https:// URL"))),
+            }
+        }
+        None => {
+            let host = match bind {
+                None | Some(IpAddr::V4(Ipv4Addr::UNSPECIFIED)) => "localhost".to_owned(),
+                Some(IpAddr::V6(a)) if a.is_unspecified() => "localhost".to_owned(),
+                Some(IpAddr::V6(a)) => format!("[{a}]"),
+                Some(a) => a.to_string(),
+            };
+            Ok(format!("http://{host}:{}", port.unwrap_or(8080)))
+        }
     }
 }
 

@@ -7,7 +7,7 @@
 //! - [`auth`]: sessions, API keys, masking, the access policy and [`auth::Routes`], through
 //!   which every module registers its handlers with their access rule;
 //! - domain modules: [`health`], [`unit_codes`], [`units`], [`identify`], [`search`],
-//!   [`survey`], [`archives`], [`relocation`], [`audit`], [`files`], [`tiles`], [`styles`], [`ogc`] — each keeps its
+//!   [`survey`], [`archives`], [`registration`], [`relocation`], [`audit`], [`files`], [`tiles`], [`styles`], [`ogc`] — each keeps its
 //!   routes, queries (`.sql` files) and types together;
 //! - top: [`app`] assembles every module's routes and the middleware stack, and serves.
 //!
@@ -25,6 +25,7 @@ pub mod files;
 pub mod health;
 pub mod identify;
 pub mod ogc;
+pub mod registration;
 pub mod relocation;
 pub mod search;
 pub mod styles;

@@ -47,6 +47,12 @@ enum Command {
     /// The audit log: verify the hash chain, prune past the retention
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Signing keys of electronic certificates (SM2): init, list, rotate
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    /// Electronic certificates: sign those not signed yet
+    #[command(subcommand)]
+    Certificates(CertificatesCommand),
     /// Print every route and who may call it (the authorization matrix)
     Routes,
     /// Print the SQL of a tile request: `onemap tile-sql parcels,buildings 14` (parameters:
@@ -110,6 +116,29 @@ enum ApikeyCommand {
     },
     /// Revoke an API key
     Revoke { name: String },
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Create the first SM2 key pair under <data-dir>/keys (nothing when one exists)
+    Init,
+    /// List the keys: id, creation time, whether it signs new certificates
+    List,
+    /// Create a new key pair and sign with it from now on (old keys keep verifying)
+    Rotate,
+}
+
+#[derive(Subcommand)]
+enum CertificatesCommand {
+    /// Sign certificates not signed yet (their PDF face printed, SM2 over content + SM3)
+    Sign {
+        /// Every unsigned certificate
+        #[arg(long, conflicts_with = "limit")]
+        all: bool,
+        /// At most this many
+        #[arg(long)]
+        limit: Option<i64>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -201,6 +230,10 @@ async fn run(command: Command, config: Config) -> Result<(), CliError> {
             tokio::spawn(tiles::listen(pool.clone(), tiles.clone()));
             let every = std::time::Duration::from_secs(u64::from(config.audit_head_secs));
             tokio::spawn(base::head::keep_recording(pool.clone(), config.data_dir.clone(), every));
+            // Certificates are signed when first needed: a key must exist.
+            onemap::registration::keys::store(&config)
+                .and_then(|s| s.init().map_err(onemap::registration::keys::broken))
+                .map_err(|e| CliError::Message(e.message))?;
             let state = base::AppState::new(pool, bulk, config, audit);
             // Documents filed before search existed (the demo's) get their search text.
             tokio::spawn(onemap::archives::text::index_unindexed(state.clone()));
@@ -290,6 +323,46 @@ async fn run(command: Command, config: Config) -> Result<(), CliError> {
                     println!("API key {name} revoked");
                 }
             }
+            record_head(&pool, &config).await;
+        }
+        Command::Keys(cmd) => {
+            let store = onemap::registration::keys::store(&config).map_err(|e| CliError::Message(e.message))?;
+            let seal = |e: onemap_seal::SealError| CliError::Message(e.to_string());
+            match cmd {
+                KeysCommand::Init => println!("active key {}", store.init().map_err(seal)?.id()),
+                KeysCommand::Rotate => {
+                    println!("active key {} (earlier keys kept for verification)", store.rotate().map_err(seal)?.id())
+                }
+                KeysCommand::List => {
+                    for k in store.list().map_err(seal)? {
+                        println!(
+                            "{}\t{}\t{}",
+                            k.id,
+                            k.created_at.to_rfc3339(),
+                            if k.active { "active" } else { "verify only" }
+                        );
+                    }
+                }
+            }
+        }
+        Command::Certificates(CertificatesCommand::Sign { all, limit }) => {
+            if !all && limit.is_none() {
+                return Err(CliError::Message("say --all or --limit N".into()));
+            }
+            let pool = db::connect(&config, 2).await?;
+            db::migrate(&pool).await?;
+            onemap::registration::keys::store(&config)
+                .and_then(|s| s.init().map_err(onemap::registration::keys::broken))
+                .map_err(|e| CliError::Message(e.message))?;
+            let started = std::time::Instant::now();
+            let signed = onemap::registration::sign_all(&pool, &config, limit, |done, total| {
+                if done % 500 == 0 || done == total {
+                    eprintln!("signed {done} of {total}");
+                }
+            })
+            .await
+            .map_err(|e| CliError::Message(e.message))?;
+            println!("{signed} certificates signed in {:.1} s", started.elapsed().as_secs_f64());
             record_head(&pool, &config).await;
         }
         Command::TileSql { layers, zoom } => {

@@ -226,6 +226,30 @@ const MATRIX: &[(&str, &str, &[&str])] = &[
         "/public/projects/{code}",
         &["public", "admin", "officer", "director", "appraiser", "surveyor", "clerk", "auditor"],
     ),
+    (
+        "GET",
+        "/api/units/{code}/register",
+        &["public", "admin", "officer", "director", "appraiser", "surveyor", "clerk", "auditor"],
+    ),
+    (
+        "GET",
+        "/api/certificates/{key}",
+        &["public", "admin", "officer", "director", "appraiser", "surveyor", "clerk", "auditor"],
+    ),
+    ("GET", "/api/certificates/{key}/pdf", &["officer", "director", "clerk", "auditor"]),
+    ("GET", "/api/certificates/{key}/signature", &["officer", "director", "clerk", "auditor"]),
+    (
+        "GET",
+        "/api/signing-keys",
+        &["public", "admin", "officer", "director", "appraiser", "surveyor", "clerk", "auditor"],
+    ),
+    (
+        "GET",
+        "/verify/{identifier}",
+        &["public", "admin", "officer", "director", "appraiser", "surveyor", "clerk", "auditor"],
+    ),
+    ("GET", "/api/registration/cases", &["director", "clerk", "auditor"]),
+    ("POST", "/api/registration/cases/{id}/decision", &["clerk"]),
     // Last: logging out ends the session used for the rows above.
     ("POST", "/api/auth/logout", &["admin", "officer", "director", "appraiser", "surveyor", "clerk", "auditor"]),
 ];

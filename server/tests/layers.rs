@@ -21,6 +21,7 @@ const FLOORS: &[&str] = &[
     "identify",
     "search",
     "archives",
+    "registration",
     "relocation",
     "files",
     "tiles",

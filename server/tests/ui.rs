@@ -133,6 +133,18 @@ async fn map_identify_search_and_deep_link_in_chromium() {
         "{r}"
     );
     assert_eq!(r["officerTabs"][2], "征迁", "{r}");
+    // Certificates: the public verifies but sees no face; the officer opens the signed PDF and
+    // the verification page (valid).
+    assert_eq!(r["publicCertificates"]["faces"], 0, "{r}");
+    assert!(r["publicCertificates"]["verify"].as_i64().unwrap() > 0, "{r}");
+    let c = &r["certificate"];
+    assert_eq!(
+        (c["status"].as_i64(), c["type"].as_str(), c["pdf"].as_str()),
+        (Some(200), Some("application/pdf"), Some("%PDF-")),
+        "{r}"
+    );
+    assert_eq!((c["label"].as_str(), c["verifyTitle"].as_str()), (Some("证书"), Some("不动产电子证照核验")), "{r}");
+    assert!(matches!(c["verifyState"].as_str(), Some("valid" | "cancelled")), "{r}");
     // The status by its Chinese name (已签约, not signed).
     let status_zh = onemap_api::relocation::status(&status).map_or(status.as_str(), |s| s.name_zh);
     assert!(r["relocationText"].as_str().unwrap().contains(status_zh), "{r}");

@@ -102,6 +102,8 @@ try {
   await pub.click('.tabs button >> nth=1');
   result.publicHolders = await pub.textContent('[data-testid=holders]');
   result.publicTabs = await pub.locator('.tabs button').allTextContents();
+  // Certificates: the public may verify them, not open their faces.
+  result.publicCertificates = { faces: await pub.locator('[data-testid=cert-pdf]').count(), verify: await pub.locator('[data-testid=cert-verify]').count() };
 
   // 6. The officer logs in: full names, and the relocation tab with the unit's status.
   await pub.click('[data-testid=login]');
@@ -114,6 +116,19 @@ try {
   result.officerTabs = await pub.locator('.tabs button').allTextContents();
   await pub.click('.tabs button >> nth=1');
   result.officerHolders = await pub.textContent('[data-testid=holders]');
+  // 证书 opens the signed face (PDF, through the session cookie); 核验 the verification page.
+  result.certificate = await pub.evaluate(async () => {
+    const face = document.querySelector('[data-testid=cert-pdf]');
+    const r = await fetch(face.href);
+    const bytes = new Uint8Array(await r.arrayBuffer());
+    return { status: r.status, type: r.headers.get('content-type'), pdf: String.fromCharCode(...bytes.slice(0, 5)), label: face.textContent };
+  });
+  const [verifyPage] = await Promise.all([pub.context().waitForEvent('page'), pub.click('[data-testid=cert-verify] >> nth=0')]);
+  await verifyPage.waitForSelector('.state', { timeout: 30000 });
+  result.certificate.verifyState = await verifyPage.getAttribute('.state', 'data-state');
+  result.certificate.verifyTitle = await verifyPage.textContent('h1');
+  await verifyPage.screenshot({ path: join(shots, 'ui-certificate-verify.png') });
+  await verifyPage.close();
   await pub.click('.tabs button >> nth=2');
   result.relocationText = await pub.textContent('[data-testid=panel]');
   // 照片: thumbnails load; a click marks the photo's position. 档案: links to the documents.

@@ -6,6 +6,7 @@
 //! `If-Match` with the version read, and refusals shown by their issues.
 
 pub mod approvals;
+pub mod cases;
 pub mod documents;
 pub mod facts;
 pub mod fields;

@@ -44,6 +44,7 @@ fn modules() -> Modules {
         .merge(crate::search::routes())
         .merge(crate::auth::routes())
         .merge(crate::archives::routes())
+        .merge(crate::registration::routes())
         .merge(crate::relocation::routes())
         .merge(crate::audit::routes())
         .merge(crate::files::routes())

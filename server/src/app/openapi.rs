@@ -41,6 +41,7 @@ pub fn document(routes: &[RouteInfo]) -> Document {
         crate::survey::Api::openapi(),
         crate::identify::Api::openapi(),
         crate::archives::Api::openapi(),
+        crate::registration::Api::openapi(),
         crate::relocation::Api::openapi(),
         crate::auth::Api::openapi(),
         crate::audit::Api::openapi(),

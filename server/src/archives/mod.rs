@@ -49,16 +49,19 @@ pub fn routes() -> Routes {
 
 /// OpenAPI of this module's routes.
 #[derive(OpenApi)]
-#[openapi(paths(
-    photos::upload,
-    photo_edit::list,
-    photo_edit::get,
-    photo_edit::patch,
-    documents::upload,
-    documents::search,
-    batch::upload,
-    check::check
-))]
+#[openapi(
+    paths(
+        photos::upload,
+        photo_edit::list,
+        photo_edit::get,
+        photo_edit::patch,
+        documents::upload,
+        documents::search,
+        batch::upload,
+        check::check
+    ),
+    components(schemas(onemap_api::archives::CheckFormat))
+)]
 pub struct Api;
 
 /// A project as uploads see it.

@@ -15,6 +15,11 @@ pub enum Numbered {
     PhotoRecord,
 }
 
+/// The next value of counter `key` (row-locked until the transaction ends).
+pub async fn next(conn: &mut PgConnection, key: &str) -> Result<i64, ApiError> {
+    Ok(sqlx::query_scalar(include_str!("sql/next_number.sql")).bind(key).fetch_one(conn).await?)
+}
+
 /// The next free number of `scheme` for `values`, allocated in the caller's transaction.
 pub async fn allocate(
     conn: &mut PgConnection,
@@ -28,7 +33,7 @@ pub async fn allocate(
         Numbered::PhotoRecord => "SELECT EXISTS (SELECT 1 FROM photos WHERE photo_no = $1)",
     };
     for _ in 0..10_000 {
-        let seq: i64 = sqlx::query_scalar(include_str!("sql/next_number.sql")).bind(&key).fetch_one(&mut *conn).await?;
+        let seq = next(conn, &key).await?;
         let number =
             scheme.render(values, seq as u64).map_err(|e| ApiError::internal(format!("numbering scheme: {e}")))?;
         if !sqlx::query_scalar::<_, bool>(taken).bind(&number).fetch_one(&mut *conn).await? {

@@ -22,6 +22,30 @@ pub use error::{ApiError, ApiJson, ApiQuery};
 pub use journal::{AuditEvent, AuditLog};
 pub use refusals::Refusals;
 
+/// Text as HTML content or attribute value.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The CJK font of printed documents (agreements, certificates), loaded on first use.
+pub fn print_font() -> Result<&'static onemap_print::CjkFont, ApiError> {
+    static FONT: std::sync::OnceLock<Result<onemap_print::CjkFont, String>> = std::sync::OnceLock::new();
+    FONT.get_or_init(|| onemap_print::CjkFont::load().map_err(|e| e.to_string()))
+        .as_ref()
+        .map_err(|e| ApiError::internal(format!("no Chinese font for printed documents: {e}")))
+}
+
 use crate::config::Config;
 
 /// The policy of every HTML page: scripts, styles, images and connections from this origin

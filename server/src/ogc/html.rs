@@ -5,21 +5,7 @@ use axum::response::Html;
 use serde_json::Value;
 
 use super::collections::Collection;
-
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+use crate::base::escape_html as escape;
 
 fn text(v: &Value) -> String {
     match v {

@@ -3,9 +3,7 @@
 //! text searchable, the file moved into place only after the transaction commits (a
 //! rolled-back action leaves no file).
 
-use std::sync::OnceLock;
-
-use onemap_print::{Agreement, CjkFont, Resettlement};
+use onemap_print::{Agreement, Resettlement};
 use sqlx::PgConnection;
 
 use crate::archives;
@@ -53,14 +51,6 @@ pub async fn add(
     let (answer, staged, event) = documents::file(conn, state, p, &scheme, filed).await?;
     crate::base::journal::append(conn, &[event]).await?;
     Ok((answer.archive_no, staged))
-}
-
-/// The CJK font of printed documents, loaded on first use.
-fn font() -> Result<&'static CjkFont, ApiError> {
-    static FONT: OnceLock<Result<CjkFont, String>> = OnceLock::new();
-    FONT.get_or_init(|| CjkFont::load().map_err(|e| e.to_string()))
-        .as_ref()
-        .map_err(|e| ApiError::internal(format!("no Chinese font for printed documents: {e}")))
 }
 
 #[derive(sqlx::FromRow)]
@@ -146,7 +136,7 @@ pub async fn agreement_pdf(
         move_out_deadline: r.move_out_deadline,
         signed_on: r.today,
     };
-    onemap_print::agreement_pdf(&doc, font()?).map_err(|e| match e {
+    onemap_print::agreement_pdf(&doc, crate::base::print_font()?).map_err(|e| match e {
         onemap_print::PrintError::MissingGlyph { .. } => ApiError::rules(
             axum::http::StatusCode::UNPROCESSABLE_ENTITY,
             "validation_failed",

@@ -252,6 +252,10 @@ async fn step(
         }
     };
     sqlx::query(sql).bind(unit.id).bind(on).execute(&mut *tx).await?;
+    // 注销登记: the demolished house's rights go to the registration clerks.
+    if step == Step::Demolition {
+        crate::registration::cases::open_cancellation(&mut tx, &p.actor, p.role.as_str(), unit.id, on).await?;
+    }
     record(
         &mut tx,
         &p,

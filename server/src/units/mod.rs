@@ -15,8 +15,8 @@ use onemap_api::relocation::{
     Agreement, Amounts, Appraisal, ArchiveDocument, Compensation, Decision, Payment, Photo, ProjectRef, TimelineStep,
 };
 use onemap_api::units::{
-    BrowseItem, BrowseLevel, BrowsePage, BrowseQuery, Building, Certificate, HouseUnit, Parcel, Party, Right,
-    UnitQuery, UnitRecord,
+    BrowseItem, BrowseLevel, BrowsePage, BrowseQuery, Building, Certificate, HouseUnit, Parcel, Party, RegisterBook,
+    Right, UnitQuery, UnitRecord,
 };
 use onemap_codes::report::{self, Kind};
 use serde::Deserialize;
@@ -34,11 +34,12 @@ pub fn routes() -> Routes {
         .route(Method::GET, "/api/units", Access::Public, browse)
         .route(Method::GET, "/api/units/{code}", Access::Public, unit)
         .route(Method::GET, "/api/units/{code}/history", Access::Authenticated, history::history)
+        .route(Method::GET, "/api/units/{code}/register", Access::Public, register)
 }
 
 /// OpenAPI of this module's routes.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(browse, unit, history::history))]
+#[openapi(paths(browse, unit, history::history, register))]
 pub struct Api;
 
 /// One entry of browse.sql.
@@ -269,6 +270,26 @@ async fn unit(
         house_unit,
         rights: rights.into_iter().map(RightRow::shown).collect(),
         compensation: compensation.map(shown),
+    }))
+}
+
+/// 登记簿: the unit's rights in every state, as the register holds them (masked by role).
+#[utoipa::path(get, path = "/api/units/{code}/register", tag = "不动产单元 units",
+    params(("code" = String, Path, description = "unit code, parcel code or building number")),
+    responses((status = 200, body = RegisterBook),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json")))]
+async fn register(
+    state: State<AppState>,
+    p: Extension<Principal>,
+    code: Path<String>,
+) -> Result<Json<RegisterBook>, ApiError> {
+    let Json(u) = unit(state, p, code, ApiQuery(UnitQuery::default())).await?;
+    Ok(Json(RegisterBook {
+        code: u.code,
+        address: u.parcel.address,
+        demolished_on: u.house_unit.and_then(|h| h.demolished_on),
+        rights: u.rights,
     }))
 }
 

@@ -22,10 +22,10 @@ WITH crs AS (
     FROM buildings_history WHERE $8::timestamptz IS NOT NULL AND building_no = $2
       AND valid_from <= $8 AND (valid_to IS NULL OR valid_to > $8)
 ), house_unit AS (
-    SELECT id, unit_code, floor, unit_no, room_label, use, floor_area_m2, inner_area_m2, shared_area_m2, geom
+    SELECT id, unit_code, floor, unit_no, room_label, use, floor_area_m2, inner_area_m2, shared_area_m2, demolished_on, geom
     FROM house_units WHERE $8::timestamptz IS NULL AND unit_code = $3
     UNION ALL
-    SELECT id, unit_code, floor, unit_no, room_label, use, floor_area_m2, inner_area_m2, shared_area_m2, geom
+    SELECT id, unit_code, floor, unit_no, room_label, use, floor_area_m2, inner_area_m2, shared_area_m2, demolished_on, geom
     FROM house_units_history WHERE $8::timestamptz IS NOT NULL AND unit_code = $3
       AND valid_from <= $8 AND (valid_to IS NULL OR valid_to > $8)
 ), comp AS (
@@ -51,7 +51,7 @@ SELECT
    FROM building b) AS building,
   (SELECT jsonb_build_object(
       'id', h.id, 'unit_code', h.unit_code, 'floor', h.floor, 'unit_no', h.unit_no, 'room_label', h.room_label,
-      'use', h.use, 'floor_area_m2', h.floor_area_m2, 'inner_area_m2', h.inner_area_m2, 'shared_area_m2', h.shared_area_m2,
+      'use', h.use, 'floor_area_m2', h.floor_area_m2, 'inner_area_m2', h.inner_area_m2, 'shared_area_m2', h.shared_area_m2, 'demolished_on', h.demolished_on,
       'geometry', ST_AsGeoJSON(ST_Transform(h.geom, crs.srid), 9)::jsonb)
    FROM house_unit h) AS house_unit,
   coalesce((SELECT jsonb_agg(jsonb_build_object(

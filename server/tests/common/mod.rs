@@ -293,3 +293,35 @@ pub fn read_xlsx(bytes: &[u8]) -> serde_json::Value {
     assert!(out.status.success(), "openpyxl could not read the workbook: {}", String::from_utf8_lossy(&out.stderr));
     serde_json::from_slice(&out.stdout).unwrap()
 }
+
+/// A paid, vacated compensation unit not yet demolished whose house unit has current rights
+/// with a valid certificate: (compensation unit code, house unit code).
+pub async fn registered_house_to_demolish(d: &Demo) -> (String, String) {
+    sqlx::query_as(
+        "SELECT c.code, h.unit_code::text FROM compensation_units c JOIN house_units h ON h.id = c.house_unit_id
+         WHERE c.status = 'paid' AND c.moved_out_on IS NOT NULL AND c.demolished_on IS NULL
+           AND EXISTS (SELECT FROM rights r JOIN certificates ce ON ce.right_id = r.id
+                       WHERE r.unit_code = h.unit_code AND r.status = 'current' AND ce.status = 'valid')
+         ORDER BY c.code LIMIT 1",
+    )
+    .fetch_one(&d.pool)
+    .await
+    .unwrap()
+}
+
+/// Records compensation unit `unit` as demolished today, as `officer` (with its ETag).
+pub async fn demolish(d: &Demo, officer: &str, unit: &str) {
+    let url = format!("{}/api/compensation-units/{unit}", d.base);
+    let got = d.client.get(&url).bearer_auth(officer).send().await.unwrap();
+    let tag = got.headers()["etag"].to_str().unwrap().to_owned();
+    let got = d
+        .client
+        .post(format!("{url}/demolition"))
+        .bearer_auth(officer)
+        .header("if-match", tag)
+        .json(&serde_json::json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(got.status(), 200, "{}", got.text().await.unwrap());
+}
