@@ -6,7 +6,7 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/onemap/target
 CARGO ?= cargo
 ONEMAP := $(CARGO_TARGET_DIR)/release/onemap
 
-.PHONY: run test lint build frontend deps test-deps stop help fuzz bench-units bench-tiles bench-ogc bench-ui bench-import bench-relocation bench-photos
+.PHONY: run test lint build frontend deps test-deps stop help fuzz bench-units bench-tiles bench-ogc bench-ui bench-import bench-relocation bench-photos bench-certificates
 FUZZ_SECONDS ?= 300
 
 help:
@@ -22,6 +22,7 @@ help:
 	@echo "make bench-import  upload, validate and commit 100,000 parcels (zipped GBK Shapefile) against ogr2ogr"
 	@echo "make bench-relocation  funds statement and alerts of a 20,000-unit project on the 500k-parcel county"
 	@echo "make bench-photos  ingest 1,000 camera-sized photos; archive search over 100,000 documents"
+	@echo "make bench-certificates  sign 2,000 certificates (face, SM3, SM2); /verify at 1 and 16 connections"
 
 run: deps build
 	$(ONEMAP) db migrate
@@ -80,3 +81,6 @@ bench-relocation:
 
 bench-photos:
 	bench/photos.sh
+
+bench-certificates:
+	bench/certificates.sh

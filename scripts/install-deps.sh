@@ -25,6 +25,8 @@ if [ "${1:-run}" = test ]; then
     # the certificate tests: zbarimg reads the QR code of a rendered certificate face (openssl,
     # which checks the SM2 signatures, is in every Debian install).
     want+=(zbar-tools openssl)
+    # xmllint checks the exchange messages against their XSD.
+    want+=(libxml2-utils)
 fi
 
 missing=()

@@ -182,3 +182,39 @@ pub struct CaseDecision {
     pub decision: String,
     pub note: Option<String>,
 }
+
+/// `GET /api/exchange/messages` parameters.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[serde(deny_unknown_fields)]
+pub struct ExchangeQuery {
+    /// Messages after this id (the `next_after` of the previous page); none: from the start.
+    pub after: Option<i64>,
+    /// At most this many (default 100, at most 1,000).
+    pub limit: Option<i64>,
+}
+
+/// 交换报文: one registration change for the registration platform.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExchangeMessage {
+    pub id: i64,
+    /// `cancellation` (注销登记).
+    pub kind: String,
+    /// The case's business number.
+    pub subject: String,
+    /// Unique per message: a receiver drops a key it has seen.
+    pub idempotency_key: String,
+    pub created_at: DateTime<FixedOffset>,
+    /// The message (docs/exchange/onemap-exchange-1.xsd).
+    pub xml: String,
+}
+
+/// A page of the outbox, oldest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExchangePage {
+    pub messages: Vec<ExchangeMessage>,
+    /// Ask again with `after` set to this.
+    pub next_after: Option<i64>,
+}

@@ -333,6 +333,35 @@ async fn demolition_opens_a_cancellation_that_a_clerk_approves() {
         .await
         .unwrap();
     assert!(versions >= 2, "the earlier version is kept");
+    // The exchange outbox: one message, valid against the XSD (xmllint), naming the rights and
+    // certificates cancelled; the next page is empty.
+    let (status, page) = get_json(&d.client, format!("{}/api/exchange/messages?after=0", d.base), Some(&clerk)).await;
+    assert_eq!(status, 200, "{page}");
+    let messages = page["messages"].as_array().unwrap();
+    assert_eq!(messages.len(), 1, "{page}");
+    let xml = messages[0]["xml"].as_str().unwrap();
+    let file = d.env.path().join("message.xml");
+    std::fs::write(&file, xml).unwrap();
+    let xsd = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../docs/exchange/onemap-exchange-1.xsd");
+    let lint = Command::new("xmllint")
+        .arg("--noout")
+        .arg("--schema")
+        .arg(&xsd)
+        .arg(&file)
+        .output()
+        .expect("xmllint (make test installs it)");
+    assert!(lint.status.success(), "{}\n{xml}", String::from_utf8_lossy(&lint.stderr));
+    assert!(
+        xml.contains(&format!("BDCQZH=\"{certificate}\""))
+            && xml.contains("ZSZT=\"注销\"")
+            && xml.contains("DJZT=\"注销\""),
+        "{xml}"
+    );
+    assert!(xml.contains(&format!("BDCDYH=\"{unit_code}\"")) && xml.contains("DJLX=\"注销登记\""), "{xml}");
+    let (_, next) =
+        get_json(&d.client, format!("{}/api/exchange/messages?after={}", d.base, page["next_after"]), Some(&clerk))
+            .await;
+    assert_eq!(next["messages"], serde_json::json!([]), "{next}");
     let audited: Vec<String> =
         sqlx::query_scalar("SELECT action FROM audit_log WHERE action LIKE 'registration_case_%' ORDER BY id")
             .fetch_all(&d.pool)

@@ -254,6 +254,9 @@ pub async fn decide(
     .bind(&d.note)
     .execute(&mut *tx)
     .await?;
+    if approve {
+        super::exchange::record_cancellation(&mut tx, id).await?;
+    }
     let event = AuditEvent::new(&p.actor, p.role.as_str(), "registration_case_decide", &case.business_no, "success")
         .details(details);
     journal::append(&mut tx, &[event]).await?;

@@ -2,10 +2,11 @@
 //! canonical content signed with SM2-with-SM3 ([`certificates`]), its face printed as a PDF with
 //! the plan and the QR code ([`plan`]), the signing keys and their publication ([`keys`]), and
 //! the public verification the QR code opens ([`verify`]); cancellation registration when a
-//! house is demolished ([`cases`]).
+//! house is demolished ([`cases`]) and its message to the registration platform ([`exchange`]).
 
 pub mod cases;
 pub mod certificates;
+pub mod exchange;
 pub mod keys;
 pub mod names;
 pub mod plan;
@@ -29,6 +30,8 @@ use crate::base::{ApiError, AppState};
 /// Who may see the registration cases, and who decides them (登记中心).
 const CASE_READERS: &[Role] = &[Role::Clerk, Role::Director, Role::Auditor];
 const CLERKS: &[Role] = &[Role::Clerk];
+/// Who reads the exchange outbox: the registration platform's API key (role clerk), auditors.
+const EXCHANGE_READERS: &[Role] = &[Role::Clerk, Role::Auditor];
 
 /// Who may read a certificate's face and signed content in full (names and ID numbers
 /// unmasked): the roles that see personal data.
@@ -47,11 +50,12 @@ pub fn routes() -> Routes {
         // 注销登记: opened by the relocation workflow, decided by a clerk (four eyes).
         .route(Method::GET, "/api/registration/cases", Roles(CASE_READERS), cases::list)
         .route(Method::POST, "/api/registration/cases/{id}/decision", Roles(CLERKS), cases::decide)
+        .route(Method::GET, "/api/exchange/messages", Roles(EXCHANGE_READERS), exchange::messages)
 }
 
 /// OpenAPI of this module's routes.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(record, pdf, signature, keys::list, verify::verify, cases::list, cases::decide))]
+#[openapi(paths(record, pdf, signature, keys::list, verify::verify, cases::list, cases::decide, exchange::messages))]
 pub struct Api;
 
 /// The certificate `key` (number or identifier), signed on first need by the caller's action.
