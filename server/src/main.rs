@@ -349,7 +349,7 @@ async fn run(command: Command, config: Config) -> Result<(), CliError> {
             if !all && limit.is_none() {
                 return Err(CliError::Message("say --all or --limit N".into()));
             }
-            let pool = db::connect(&config, 2).await?;
+            let pool = db::connect(&config, 8).await?;
             db::migrate(&pool).await?;
             onemap::registration::keys::store(&config)
                 .and_then(|s| s.init().map_err(onemap::registration::keys::broken))

@@ -153,7 +153,9 @@ pub async fn sign(
     let signed_at = Utc::now();
     let face = plan::face(row, &url, key.id(), signed_at)?;
     let font = crate::base::print_font()?;
-    let pdf = tokio::task::block_in_place(|| onemap_print::certificate_pdf(&face, font))
+    let pdf = tokio::task::spawn_blocking(move || onemap_print::certificate_pdf(&face, font))
+        .await
+        .map_err(|e| ApiError::internal(e.to_string()))?
         .map_err(|e| ApiError::internal(format!("printing certificate {}: {e}", row.number)))?;
     let pdf_sm3 = onemap_seal::digest_sm3(&pdf);
     let signed_data = row.content(Some(&pdf_sm3)).to_bytes();

@@ -153,14 +153,16 @@ async fn signature(
     }))
 }
 
-/// `onemap certificates sign`: signs up to `limit` unsigned certificates (all with None),
-/// reporting progress; returns how many were signed.
+/// `onemap certificates sign`: signs up to `limit` unsigned certificates (all with None), as
+/// many at once as there are cores (the faces are printed on blocking threads), reporting
+/// progress; returns how many were signed.
 pub async fn sign_all(
     pool: &sqlx::PgPool,
     config: &crate::config::Config,
     limit: Option<i64>,
     progress: impl Fn(usize, usize),
 ) -> Result<usize, ApiError> {
+    use futures_util::{StreamExt, TryStreamExt};
     let numbers: Vec<String> = sqlx::query_scalar(
         "SELECT c.number FROM certificates c WHERE NOT EXISTS
              (SELECT FROM certificate_signatures s WHERE s.certificate_id = c.id)
@@ -170,12 +172,19 @@ pub async fn sign_all(
     .fetch_all(pool)
     .await?;
     let total = numbers.len();
-    for (done, number) in numbers.iter().enumerate() {
-        let mut conn = pool.acquire().await?;
-        let row = certificates::get(&mut conn, number).await?;
-        drop(conn);
-        certificates::ensure_signed(pool, config, "cli:certificates", "admin", row).await?;
-        progress(done + 1, total);
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let mut done = 0;
+    let mut signing = futures_util::stream::iter(numbers)
+        .map(|number| async move {
+            let mut conn = pool.acquire().await?;
+            let row = certificates::get(&mut conn, &number).await?;
+            drop(conn);
+            certificates::ensure_signed(pool, config, "cli:certificates", "admin", row).await
+        })
+        .buffer_unordered(workers);
+    while signing.try_next().await?.is_some() {
+        done += 1;
+        progress(done, total);
     }
     Ok(total)
 }
