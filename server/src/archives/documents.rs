@@ -236,6 +236,8 @@ pub async fn search(
         .bind(&first)
         .bind(limit)
         .bind(offset)
+        // Titles need case folding only for words with cased letters (not for Chinese).
+        .bind(typed.iter().any(|w| w.chars().any(|c| c.is_lowercase() || c.is_uppercase())))
         .fetch_all(&state.pool)
         .await?;
     let total = rows.first().map(|r| r.13).unwrap_or(0);
