@@ -68,6 +68,9 @@ pub struct IdentifiedHouseUnit {
     pub unit_code: String,
     pub room_label: Option<String>,
     pub floor_area_m2: f64,
+    /// 房屋灭失: the day the house was demolished (its rights cancelled), if it was.
+    #[serde(default)]
+    pub demolished_on: Option<chrono::NaiveDate>,
     /// `/api/units/<unit code>`
     pub url: String,
 }

@@ -305,6 +305,21 @@ async fn demolition_opens_a_cancellation_that_a_clerk_approves() {
         .unwrap();
     assert!(record["house_unit"]["demolished_on"].is_string(), "{record}");
     assert!(record["rights"].as_array().unwrap().iter().all(|r| r["status"] != "current"), "{record}");
+    // Identify at the house shows it demolished.
+    let (lon, lat): (f64, f64) = sqlx::query_as(
+        "SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointOnSurface(geom) AS p FROM house_units WHERE unit_code = $1) x",
+    )
+    .bind(&unit_code)
+    .fetch_one(&d.pool)
+    .await
+    .unwrap();
+    let (_, here) = get_json(&d.client, format!("{}/api/identify?lon={lon}&lat={lat}&zoom=19", d.base), None).await;
+    let shown = here["house_units"].as_array().unwrap().iter().find(|h| h["unit_code"] == unit_code.as_str()).cloned();
+    assert_eq!(
+        shown.map(|h| h["demolished_on"].clone()),
+        Some(record["house_unit"]["demolished_on"].clone()),
+        "{here}"
+    );
     // The register book: every right, the cancelled ones with their cancelled certificates.
     let book: Value =
         d.client.get(format!("{}/api/units/{unit_code}/register", d.base)).send().await.unwrap().json().await.unwrap();

@@ -18,7 +18,7 @@ SELECT
   (SELECT to_jsonb(parcel) - 'id' FROM parcel) AS parcel,
   (SELECT to_jsonb(building) - 'id' FROM building) AS building,
   coalesce((SELECT jsonb_agg(jsonb_build_object('unit_code', h.unit_code, 'room_label', h.room_label, 'floor', h.floor,
-            'floor_area_m2', h.floor_area_m2) ORDER BY h.floor, h.unit_code)
+            'floor_area_m2', h.floor_area_m2, 'demolished_on', h.demolished_on) ORDER BY h.floor, h.unit_code)
             FROM house_units h JOIN building b ON h.building_id = b.id), '[]') AS house_units,
   coalesce((SELECT jsonb_agg(jsonb_build_object('code', c.code, 'status', c.status, 'unit_code', c.unit_code,
             'project_code', r.code) ORDER BY c.code)

@@ -65,6 +65,7 @@ struct HouseUnitRow {
     unit_code: String,
     room_label: Option<String>,
     floor_area_m2: f64,
+    demolished_on: Option<chrono::NaiveDate>,
 }
 
 #[derive(Deserialize)]
@@ -130,6 +131,7 @@ async fn identify(
             unit_code: r.unit_code,
             room_label: r.room_label,
             floor_area_m2: r.floor_area_m2,
+            demolished_on: r.demolished_on,
         })
         .collect();
     let compensation_units = decode::<Vec<CompensationUnitRow>>(compensation_units)?
