@@ -3,7 +3,7 @@
 #  1. signing: `onemap certificates sign --limit BENCH_SIGN` (2,000) on the 500,000-parcel
 #     county — each certificate's face printed (PDF with its plan and QR code), its SM3 added
 #     to the canonical content, signed with SM2, the face stored, all in one transaction per
-#     certificate — certificates/s, and what that rate means for every certificate of the
+#     certificate, as many at once as there are cores — certificates/s, and what that rate means for every certificate of the
 #     county (an extrapolation, said so);
 #  2. the public verification `GET /verify/{identifier}` (the page a phone gets: SM2 verify,
 #     the register compared with the signed content) over 200 of the signed certificates, with
@@ -44,7 +44,8 @@ No peer system was named for this benchmark.
 
 **Signing.** \`onemap certificates sign --limit $count\`: per certificate its face printed (A4 PDF, CJK
 font subset, plan, QR code), the SM3 of the face in the canonical content, an SM2 signature,
-the face stored and the signature row and audit row committed — one certificate after another.
+the face stored and the signature row and audit row committed — as many certificates at once
+as there are cores.
 
 | certificates | seconds | certificates/s | every certificate of the county at this rate |
 |---|---|---|---|
