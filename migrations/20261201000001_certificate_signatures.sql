@@ -16,7 +16,7 @@ CREATE TABLE certificate_signatures (
     check_value    text NOT NULL,
     -- the PDF face, under the files directory, and its SM3 digest (hex)
     pdf_path       text NOT NULL,
-    pdf_sm3        char(64) NOT NULL,
+    pdf_sm3        varchar(64) NOT NULL,
     signed_at      timestamptz NOT NULL DEFAULT now()
 );
 

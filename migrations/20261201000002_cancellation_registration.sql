@@ -15,7 +15,7 @@ CREATE TABLE registration_cases (
     -- 业务号, e.g. ZX-2026-000001
     business_no          text NOT NULL UNIQUE,
     house_unit_id        bigint NOT NULL REFERENCES house_units (id),
-    unit_code            char(28) NOT NULL,
+    unit_code            varchar(28) NOT NULL,
     compensation_unit_id bigint REFERENCES compensation_units (id),
     -- 注销原因, e.g. 房屋征收拆除 (项目 WX-ZS-2025-02, 补偿单元 …)
     reason               text NOT NULL,
