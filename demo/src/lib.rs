@@ -52,6 +52,9 @@ pub struct LoadArgs {
     /// Replace the data already in the database
     #[arg(long)]
     pub replace: bool,
+    /// Leave the certificates unsigned (each is signed when it is first needed)
+    #[arg(long)]
+    pub no_sign: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -84,8 +87,9 @@ pub struct Loaded<'a> {
 }
 
 /// Loads the demo county in one transaction; photos and documents go to `files_dir` once it
-/// has committed. `finish` runs last inside the transaction.
-pub async fn load<F>(pool: &PgPool, files_dir: &Path, args: &LoadArgs, finish: F) -> Result<(), DemoError>
+/// has committed. `finish` runs last inside the transaction. Returns whether it loaded (not
+/// with `--if-empty` on a database that holds parcels).
+pub async fn load<F>(pool: &PgPool, files_dir: &Path, args: &LoadArgs, finish: F) -> Result<bool, DemoError>
 where
     F: AsyncFnOnce(Loaded<'_>) -> Result<(), String>,
 {
@@ -93,7 +97,7 @@ where
     let existing: i64 = sqlx::query_scalar("SELECT count(*) FROM parcels").fetch_one(pool).await?;
     if existing > 0 && args.if_empty {
         println!("the database already holds {existing} parcels; demo not loaded (--if-empty)");
-        return Ok(());
+        return Ok(false);
     }
     if existing > 0 && !args.replace {
         return Err(DemoError::NotEmpty(existing));
@@ -102,7 +106,7 @@ where
     let result = load_inner(pool, args, &incoming, &started, finish).await;
     match result {
         Ok(summary) => {
-            for sub in ["photos", "archives", "thumbnails"] {
+            for sub in ["photos", "archives", "thumbnails", "certificates"] {
                 let target = files_dir.join(sub);
                 if target.exists() {
                     std::fs::remove_dir_all(&target)
@@ -118,7 +122,7 @@ where
             sqlx::query("ANALYZE").execute(pool).await?;
             step(&started, "done");
             println!("{summary} in {:.1} s", started.elapsed().as_secs_f64());
-            Ok(())
+            Ok(true)
         }
         Err(e) => {
             let _ = std::fs::remove_dir_all(&incoming);

@@ -351,18 +351,7 @@ async fn run(command: Command, config: Config) -> Result<(), CliError> {
             }
             let pool = db::connect(&config, 8).await?;
             db::migrate(&pool).await?;
-            onemap::registration::keys::store(&config)
-                .and_then(|s| s.init().map_err(onemap::registration::keys::broken))
-                .map_err(|e| CliError::Message(e.message))?;
-            let started = std::time::Instant::now();
-            let signed = onemap::registration::sign_all(&pool, &config, limit, |done, total| {
-                if done % 500 == 0 || done == total {
-                    eprintln!("signed {done} of {total}");
-                }
-            })
-            .await
-            .map_err(|e| CliError::Message(e.message))?;
-            println!("{signed} certificates signed in {:.1} s", started.elapsed().as_secs_f64());
+            sign_certificates(&pool, &config, limit).await?;
             record_head(&pool, &config).await;
         }
         Command::TileSql { layers, zoom } => {
@@ -405,7 +394,7 @@ async fn run(command: Command, config: Config) -> Result<(), CliError> {
         Command::Demo(DemoCommand::Load(args)) => {
             let pool = db::connect(&config, 4).await?;
             db::migrate(&pool).await?;
-            onemap_demo::load(&pool, &config.files_dir(), &args, async |done: onemap_demo::Loaded<'_>| {
+            let loaded = onemap_demo::load(&pool, &config.files_dir(), &args, async |done: onemap_demo::Loaded<'_>| {
                 let [first, second] = done.firms;
                 auth::admin::add_demo_users(done.tx, first, second).await.map_err(|e| e.to_string())?;
                 let event =
@@ -414,9 +403,31 @@ async fn run(command: Command, config: Config) -> Result<(), CliError> {
                 base::journal::append(done.tx, &[event]).await.map_err(|e| e.to_string())
             })
             .await?;
+            if loaded && !args.no_sign {
+                sign_certificates(&pool, &config, None).await?;
+            }
             record_head(&pool, &config).await;
         }
     }
+    Ok(())
+}
+
+/// Signs the unsigned certificates (the first `limit`, or all), reporting progress.
+async fn sign_certificates(pool: &sqlx::PgPool, config: &Config, limit: Option<i64>) -> Result<(), CliError> {
+    let started = std::time::Instant::now();
+    let step = std::cell::Cell::new(0);
+    let signed = onemap::registration::sign_all(pool, config, limit, |done, total| {
+        // About every 5 %, and the end.
+        let pct = done * 20 / total.max(1);
+        if pct > step.get() || done == total {
+            step.set(pct);
+            eprintln!("certificates signed: {done} of {total}");
+        }
+    })
+    .await
+    .map_err(|e| CliError::Message(e.message))?;
+    let seconds = started.elapsed().as_secs_f64();
+    println!("{signed} certificates signed in {seconds:.1} s ({:.0}/s)", signed as f64 / seconds.max(1e-9));
     Ok(())
 }
 

@@ -258,7 +258,7 @@ const MATRIX: &[(&str, &str, &[&str])] = &[
 #[tokio::test]
 async fn route_role_matrix_scope_and_masking() {
     let env = Env::new();
-    env.ok(&["demo", "load", "--parcels", "2000"]);
+    env.ok(&["demo", "load", "--parcels", "2000", "--no-sign"]);
     let server = Server::start(&env).await;
     let (client, base) = (Client::new(), server.base.clone());
 
@@ -581,7 +581,7 @@ async fn logins_tokens_cookies_and_api_keys() {
 #[tokio::test]
 async fn audit_log_is_append_only_and_verifiable() {
     let env = Env::new();
-    env.ok(&["demo", "load", "--parcels", "2000"]);
+    env.ok(&["demo", "load", "--parcels", "2000", "--no-sign"]);
     let server = Server::start(&env).await;
     let client = Client::new();
     let mut server = server;

@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 async fn default_demo_county_holds_its_invariants() {
     let env = Env::new();
     let started = Instant::now();
-    let out = env.ok(&["demo", "load"]);
+    let out = env.ok(&["demo", "load", "--no-sign"]);
     let secs = started.elapsed().as_secs_f64();
     println!("demo load (default size, debug build): {secs:.1} s — {out}");
     let pool = env.pool().await;
@@ -169,17 +169,40 @@ async fn digest(env: &Env) -> String {
 #[tokio::test]
 async fn same_seed_same_county_and_loads_are_guarded() {
     let env = Env::new();
-    env.ok(&["demo", "load", "--parcels", "3000", "--seed", "7"]);
+    // The demo's certificates are signed at load, each with its face on disk.
+    let out = env.ok(&["demo", "load", "--parcels", "3000", "--seed", "7"]);
+    println!("{out}");
+    let files = env.data_dir().join("files");
+    let pool = env.pool().await;
+    let (certificates, signed): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM certificates),
+                (SELECT count(*) FROM certificates c JOIN certificate_signatures s ON s.certificate_id = c.id
+                 WHERE c.signer = s.key_id AND c.qr_content LIKE '%/verify/' || c.identifier || '?c=' || s.check_value)",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!(certificates > 10_000, "{certificates} certificates");
+    assert_eq!(signed, certificates, "every certificate signed at load");
+    assert!(out.contains(&format!("{certificates} certificates signed in")), "{out}");
+    assert_eq!(walk(&files.join("certificates")) as i64, certificates, "one face per certificate");
+    let audited: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'certificate_sign'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(audited, certificates);
+    pool.close().await;
     let first = digest(&env).await;
     // A second load needs --replace; --if-empty keeps what is there.
     assert_one_error_line(&env.run(&["demo", "load", "--parcels", "3000"]), "already holds 3000 parcels");
     assert!(env.ok(&["demo", "load", "--if-empty"]).contains("not loaded"));
-    env.ok(&["demo", "load", "--parcels", "3000", "--seed", "7", "--replace"]);
+    env.ok(&["demo", "load", "--parcels", "3000", "--seed", "7", "--replace", "--no-sign"]);
     assert_eq!(digest(&env).await, first, "the same seed gives the same county");
-    env.ok(&["demo", "load", "--parcels", "3000", "--seed", "8", "--replace"]);
+    env.ok(&["demo", "load", "--parcels", "3000", "--seed", "8", "--replace", "--no-sign"]);
     assert_ne!(digest(&env).await, first, "another seed gives another county");
-    // Files of the replaced load are gone, the new ones are in place, no staging left behind.
-    let files = env.data_dir().join("files");
+    // Files of the replaced load are gone (the signed faces too), the new ones are in place,
+    // no staging left behind.
+    assert_eq!(walk(&files.join("certificates")), 0, "the replaced county's faces are gone");
     let leftovers: Vec<_> = std::fs::read_dir(&files)
         .unwrap()
         .filter_map(|e| e.ok())

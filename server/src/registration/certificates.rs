@@ -1,8 +1,5 @@
-//! 电子证照: a certificate read from the register (`certificate.sql`), its canonical content,
-//! and its signing — the PDF face printed with the QR code, its SM3 digest added to the
-//! content, the content signed with the active SM2 key, the face stored under a generated name
-//! and moved into place after the commit. A certificate is signed once, when it is first
-//! needed (or by `onemap certificates sign --all`).
+//! 电子证照: a certificate read from the register (`certificate.sql`) and its canonical
+//! content; [`super::signing`] prints and signs it.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use onemap_seal::{AreaM2, CertificateContent, DigestAlgorithm, Holder, PdfDigest};
@@ -10,9 +7,8 @@ use serde::Deserialize;
 use sqlx::PgConnection;
 use sqlx::types::Json;
 
-use super::{names, plan};
-use crate::archives::store::Staged;
-use crate::base::{ApiError, AuditEvent, journal};
+use super::names;
+use crate::base::ApiError;
 use crate::config::Config;
 
 /// A certificate as `certificate.sql` reads it.
@@ -63,7 +59,19 @@ pub struct HolderRow {
 
 /// The certificate `key` (its number or identifier), if it exists.
 pub async fn find(conn: &mut PgConnection, key: &str) -> Result<Option<CertRow>, ApiError> {
-    Ok(sqlx::query_as(include_str!("sql/certificate.sql")).bind(key.trim()).fetch_optional(conn).await?)
+    let id: Option<i64> = sqlx::query_scalar("SELECT id FROM certificates WHERE number = $1 OR identifier = $1")
+        .bind(key.trim())
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(match id {
+        Some(id) => rows(conn, &[id]).await?.pop(),
+        None => None,
+    })
+}
+
+/// Certificates `ids`, in id order.
+pub async fn rows(conn: &mut PgConnection, ids: &[i64]) -> Result<Vec<CertRow>, ApiError> {
+    Ok(sqlx::query_as(include_str!("sql/certificate.sql")).bind(ids).fetch_all(conn).await?)
 }
 
 /// The certificate `key`, or 404.
@@ -75,6 +83,11 @@ impl CertRow {
     /// 用途 as printed.
     pub fn usage_name(&self) -> String {
         if self.house { names::house_use(&self.usage).to_owned() } else { self.usage.clone() }
+    }
+
+    /// 印章名称: the issuer's registration centre.
+    pub fn seal(&self) -> String {
+        self.seal_name.clone().unwrap_or_else(|| format!("{}不动产登记专用章", self.issuer_name))
     }
 
     /// 面积 as printed: two decimals, so the signed text has no float ambiguity.
@@ -117,109 +130,4 @@ impl CertRow {
     pub fn verify_url(&self, config: &Config) -> Option<String> {
         self.check_value.as_deref().map(|c| onemap_seal::verify_url(&config.public_url, &self.identifier, c))
     }
-}
-
-/// What signing produced, to record.
-pub struct Signed {
-    pub staged: Staged,
-    pub event: AuditEvent,
-}
-
-/// Signs certificate `row` if it is not signed yet, inside the caller's transaction (the row
-/// is locked first, so two requests never sign one certificate twice). Returns the staged PDF
-/// to move into place after the commit, or None when it was signed already.
-pub async fn sign(
-    conn: &mut PgConnection,
-    config: &Config,
-    actor: &str,
-    role: &str,
-    row: &CertRow,
-) -> Result<Option<Signed>, ApiError> {
-    let locked: Option<String> = sqlx::query_scalar(
-        "SELECT s.key_id FROM certificates c LEFT JOIN certificate_signatures s ON s.certificate_id = c.id
-         WHERE c.id = $1 FOR UPDATE OF c",
-    )
-    .bind(row.id)
-    .fetch_one(&mut *conn)
-    .await?;
-    if locked.is_some() {
-        return Ok(None);
-    }
-    let store = super::keys::store(config)?;
-    let key = store.active().map_err(super::keys::broken)?;
-    let unsigned = row.content(None).to_bytes();
-    let check = onemap_seal::check_value(&unsigned);
-    let url = onemap_seal::verify_url(&config.public_url, &row.identifier, &check);
-    let signed_at = Utc::now();
-    let face = plan::face(row, &url, key.id(), signed_at)?;
-    let font = crate::base::print_font()?;
-    let pdf = tokio::task::spawn_blocking(move || onemap_print::certificate_pdf(&face, font))
-        .await
-        .map_err(|e| ApiError::internal(e.to_string()))?
-        .map_err(|e| ApiError::internal(format!("printing certificate {}: {e}", row.number)))?;
-    let pdf_sm3 = onemap_seal::digest_sm3(&pdf);
-    let signed_data = row.content(Some(&pdf_sm3)).to_bytes();
-    let signature = onemap_seal::sign(&key, &signed_data).map_err(super::keys::broken)?;
-    let staged = Staged::bytes(&config.files_dir(), "certificates", "pdf", &pdf).await?;
-    sqlx::query(
-        "INSERT INTO certificate_signatures
-             (certificate_id, key_id, algorithm, signed_data, signature, check_value, pdf_path, pdf_sm3, signed_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(row.id)
-    .bind(key.id())
-    .bind(onemap_seal::ALGORITHM)
-    .bind(&signed_data)
-    .bind(&signature)
-    .bind(&check)
-    .bind(&staged.rel)
-    .bind(&pdf_sm3)
-    .bind(signed_at)
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query(
-        "UPDATE certificates SET signer = $2, signed_at = $3, seal_name = coalesce(seal_name, $4), qr_content = $5,
-                updated_at = now(), version = version + 1
-         WHERE id = $1",
-    )
-    .bind(row.id)
-    .bind(key.id())
-    .bind(signed_at)
-    .bind(seal_name(row))
-    .bind(&url)
-    .execute(&mut *conn)
-    .await?;
-    let event = AuditEvent::new(actor, role, "certificate_sign", &row.number, "success").details(serde_json::json!({
-        "identifier": row.identifier, "key_id": key.id(), "pdf_sm3": pdf_sm3,
-    }));
-    Ok(Some(Signed { staged, event }))
-}
-
-/// 印章名称: the issuer's registration centre.
-pub fn seal_name(row: &CertRow) -> String {
-    row.seal_name.clone().unwrap_or_else(|| format!("{}不动产登记专用章", row.issuer_name))
-}
-
-/// Signs `row` in a transaction of its own if needed, and returns it as it now stands.
-pub async fn ensure_signed(
-    pool: &sqlx::PgPool,
-    config: &Config,
-    actor: &str,
-    role: &str,
-    row: CertRow,
-) -> Result<CertRow, ApiError> {
-    if row.key_id.is_some() {
-        return Ok(row);
-    }
-    let mut tx = pool.begin().await?;
-    let signed = sign(&mut tx, config, actor, role, &row).await?;
-    if let Some(s) = &signed {
-        journal::append(&mut tx, std::slice::from_ref(&s.event)).await?;
-    }
-    tx.commit().await?;
-    if let Some(s) = signed {
-        s.staged.put_in_place().await?;
-    }
-    let mut conn = pool.acquire().await?;
-    get(&mut conn, &row.number).await
 }

@@ -10,7 +10,10 @@ pub mod exchange;
 pub mod keys;
 pub mod names;
 pub mod plan;
+pub mod signing;
 pub mod verify;
+
+pub use signing::sign_all;
 
 use axum::body::Body;
 use axum::extract::{Path, State};
@@ -63,7 +66,7 @@ async fn signed(state: &AppState, p: &Principal, key: &str) -> Result<certificat
     let mut conn = state.pool.acquire().await?;
     let row = certificates::get(&mut conn, key).await?;
     drop(conn);
-    certificates::ensure_signed(&state.pool, &state.config, &p.actor, p.role.as_str(), row).await
+    signing::ensure_signed(&state.pool, &state.config, &p.actor, p.role.as_str(), row).await
 }
 
 /// 电子证照: the certificate as the register states it (names and ID numbers masked by role).
@@ -151,40 +154,4 @@ async fn signature(
         pdf_sm3: row.pdf_sm3.unwrap_or_default(),
         signed_at: row.signed_at.unwrap_or_default().fixed_offset(),
     }))
-}
-
-/// `onemap certificates sign`: signs up to `limit` unsigned certificates (all with None), as
-/// many at once as there are cores (the faces are printed on blocking threads), reporting
-/// progress; returns how many were signed.
-pub async fn sign_all(
-    pool: &sqlx::PgPool,
-    config: &crate::config::Config,
-    limit: Option<i64>,
-    progress: impl Fn(usize, usize),
-) -> Result<usize, ApiError> {
-    use futures_util::{StreamExt, TryStreamExt};
-    let numbers: Vec<String> = sqlx::query_scalar(
-        "SELECT c.number FROM certificates c WHERE NOT EXISTS
-             (SELECT FROM certificate_signatures s WHERE s.certificate_id = c.id)
-         ORDER BY c.id LIMIT $1",
-    )
-    .bind(limit)
-    .fetch_all(pool)
-    .await?;
-    let total = numbers.len();
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let mut done = 0;
-    let mut signing = futures_util::stream::iter(numbers)
-        .map(|number| async move {
-            let mut conn = pool.acquire().await?;
-            let row = certificates::get(&mut conn, &number).await?;
-            drop(conn);
-            certificates::ensure_signed(pool, config, "cli:certificates", "admin", row).await
-        })
-        .buffer_unordered(workers);
-    while signing.try_next().await?.is_some() {
-        done += 1;
-        progress(done, total);
-    }
-    Ok(total)
 }

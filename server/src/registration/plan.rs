@@ -75,7 +75,7 @@ pub fn face(row: &CertRow, url: &str, key_id: &str, signed_at: DateTime<Utc>) ->
         plan: plan(row),
         qr: QrCode { size: qr.size, modules: qr.modules },
         verify_url: url.to_owned(),
-        seal_name: super::certificates::seal_name(row),
+        seal_name: row.seal(),
         signed_at: signed_at.with_timezone(&beijing).format("%Y-%m-%d %H:%M:%S").to_string(),
         signature_note: format!("SM2 电子签名 密钥 {key_id}"),
     })

@@ -14,6 +14,7 @@ use onemap_api::Problem;
 use onemap_api::registration::{Verification, VerifyQuery};
 
 use super::certificates::{self, CertRow};
+use super::signing;
 use crate::auth::mask::mask_name;
 use crate::base::{ApiError, ApiQuery, AppState, escape_html};
 
@@ -125,7 +126,7 @@ pub async fn verify(
             },
         ),
         Some(row) => {
-            let row = certificates::ensure_signed(&state.pool, &state.config, "anonymous", "public", row).await?;
+            let row = signing::ensure_signed(&state.pool, &state.config, "anonymous", "public", row).await?;
             (StatusCode::OK, check(&state, &row, q.c.as_deref())?)
         }
     };

@@ -113,7 +113,7 @@ impl Demo {
     /// The same, with extra environment variables for the server.
     pub async fn start_with(vars: &[(&str, &str)]) -> Self {
         let env = Env::new();
-        env.ok(&["demo", "load", "--parcels", "2000"]);
+        env.ok(&["demo", "load", "--parcels", "2000", "--no-sign"]);
         let server = Server::start_with(&env, vars).await;
         let base = server.base.clone();
         let pool = env.pool().await;

@@ -1,4 +1,4 @@
--- A certificate by its number or its identifier ($1), with what its face and its signed
+-- Certificates by id ($1, an array), with what its face and its signed
 -- content carry: the right, its holders (in the order the register lists them), the unit —
 -- a house unit (its parcel's address, its floor and number) or a parcel's land unit — and the
 -- outlines of its plan in CGCS2000 3-degree Gauss-Krüger metres (the zone of the parcel's
@@ -30,4 +30,5 @@ LEFT JOIN certificate_signatures s ON s.certificate_id = c.id
 CROSS JOIN LATERAL (
     SELECT 4534 + least(greatest(round(ST_X(ST_Centroid(p.geom)) / 3)::int, 25), 45) - 25 AS srid
 ) gk
-WHERE c.number = $1 OR c.identifier = $1
+WHERE c.id = ANY($1)
+ORDER BY c.id
