@@ -94,7 +94,7 @@ pub struct SigningKey {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Verification {
     pub identifier: String,
-    /// `valid`, `cancelled` or `unknown`.
+    /// `valid` or `cancelled` (an unknown or malformed identifier gets a problem body instead).
     pub state: String,
     pub number: Option<String>,
     /// The holders' names masked as for the public (张*三).

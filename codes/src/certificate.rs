@@ -16,6 +16,36 @@ pub fn certificate_identifier(type_code: &str, issuer_code: &str, serial: &str, 
     format!("{body}.{check}")
 }
 
+/// Why a text is not a certificate identifier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdentifierError {
+    /// Not of the form `1.2.156.3005.2.{type}.{issuer}.{serial}.{version}.{check}`.
+    Shape,
+    /// The form is right but the check character is not the MOD 37,36 of the rest: a typo.
+    Check,
+}
+
+/// Checks that `text` is a certificate identifier: its form, then its check character.
+pub fn check_identifier(text: &str) -> Result<(), IdentifierError> {
+    let parts: Vec<&str> = text.split('.').collect();
+    let code = |p: &&str, max: usize| {
+        !p.is_empty() && p.len() <= max && p.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+    };
+    let shape = parts.len() == 10
+        && parts[..5] == ["1", "2", "156", "3005", "2"]
+        && parts[5..8].iter().all(|p| code(p, 40))
+        && parts[8].len() == 3
+        && parts[8].bytes().all(|b| b.is_ascii_digit())
+        && code(&parts[9], 1);
+    if !shape {
+        return Err(IdentifierError::Shape);
+    }
+    if !crate::check::is_valid_mod37_36(text) {
+        return Err(IdentifierError::Check);
+    }
+    Ok(())
+}
+
 /// Kind of certificate: title certificate (不动产权证书) or registration proof (不动产登记证明).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CertificateKind {
@@ -44,6 +74,20 @@ mod tests {
         let id = certificate_identifier(TYPE_TITLE_CERTIFICATE, "12410825MB1234567X", "20240001234", 1);
         assert!(id.starts_with("1.2.156.3005.2.11100000MB03271699001.12410825MB1234567X.20240001234.001."));
         assert!(is_valid_mod37_36(&id));
+    }
+
+    #[test]
+    fn identifiers_are_checked() {
+        let id = certificate_identifier(TYPE_TITLE_CERTIFICATE, "12410825MB1234567X", "20240001234", 1);
+        assert_eq!(check_identifier(&id), Ok(()));
+        // One character mistyped: the form holds, the check does not.
+        let typo = id.replacen("0001234", "0001235", 1);
+        assert_eq!(check_identifier(&typo), Err(IdentifierError::Check));
+        for bad in
+            ["", "garbage", "1.2.156.3005.2", &id.replace("3005", "3006"), &id.to_lowercase(), &format!("{id}.1")]
+        {
+            assert_eq!(check_identifier(bad), Err(IdentifierError::Shape), "{bad}");
+        }
     }
 
     #[test]

@@ -157,8 +157,30 @@ async fn certificates_signed_verified_by_openssl_and_by_qr() {
     // A wrong check value, an unknown identifier.
     let (status, v) = verify(&d, &identifier, "?c=AAAAAAAA").await;
     assert_eq!((status, v["check_matches"].as_bool()), (200, Some(false)), "{v}");
-    let (status, v) = verify(&d, "1.2.156.3005.2.11100000MB03271699001.000000000000000000.00000000000.001.X", "").await;
-    assert_eq!((status, v["state"].as_str()), (404, Some("unknown")), "{v}");
+    let unknown = onemap_codes::certificate::certificate_identifier(
+        onemap_codes::certificate::TYPE_TITLE_CERTIFICATE,
+        "000000000000000000",
+        "00000000000",
+        1,
+    );
+    let (status, v) = verify(&d, &unknown, "").await;
+    assert_eq!((status, v["code"].as_str()), (404, Some("unknown_certificate")), "{v}");
+    // Malformed: not an identifier at all, or one character mistyped (the check character
+    // catches it) — 400, a problem body for programs and a page in Chinese for people.
+    let mut typo = identifier.clone();
+    let last = typo.pop().unwrap();
+    typo.push(if last == '0' { '1' } else { '0' });
+    for bad in ["garbage", typo.as_str()] {
+        let (status, v) = verify(&d, bad, "").await;
+        assert_eq!((status, v["code"].as_str()), (400, Some("malformed_identifier")), "{bad}: {v}");
+        let page = d.client.get(format!("{}/verify/{bad}", d.base)).send().await.unwrap();
+        assert_eq!(page.status(), 400);
+        let page = page.text().await.unwrap();
+        assert!(page.contains("data-state=\"malformed_identifier\"") && page.contains("证照标识"), "{page}");
+    }
+    let page = d.client.get(format!("{}/verify/{unknown}", d.base)).send().await.unwrap();
+    assert_eq!(page.status(), 404);
+    assert!(page.text().await.unwrap().contains("未查到此证照"));
 
     // The register changes after signing: verification says what.
     sqlx::query(

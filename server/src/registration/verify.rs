@@ -12,6 +12,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use onemap_api::Problem;
 use onemap_api::registration::{Verification, VerifyQuery};
+use onemap_codes::certificate::IdentifierError;
 
 use super::certificates::{self, CertRow};
 use super::signing;
@@ -93,54 +94,93 @@ fn check(state: &AppState, row: &CertRow, c: Option<&str>) -> Result<Verificatio
     params(("identifier" = String, Path, description = "证照标识 (or the certificate number)"), VerifyQuery),
     responses((status = 200, description = "valid or cancelled: JSON when asked for, else a page for a phone",
             content((Verification = "application/json"), (String = "text/html"))),
-        (status = 404, description = "unknown", content((Verification = "application/json"), (String = "text/html"))),
-        (status = 400, body = Problem, content_type = "application/problem+json")))]
+        (status = 404, description = "unknown_certificate: no such certificate (a problem body, or the page)",
+            content((Problem = "application/problem+json"), (String = "text/html"))),
+        (status = 400, description = "malformed_identifier: not an identifier, or its check character is wrong",
+            content((Problem = "application/problem+json"), (String = "text/html")))))]
 pub async fn verify(
     State(state): State<AppState>,
     Path(identifier): Path<String>,
     ApiQuery(q): ApiQuery<VerifyQuery>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let mut conn = state.pool.acquire().await?;
-    let found = certificates::find(&mut conn, &identifier).await?;
-    drop(conn);
-    let (status, v) = match found {
-        None => (
-            StatusCode::NOT_FOUND,
-            Verification {
-                identifier: identifier.clone(),
-                state: "unknown".to_owned(),
-                number: None,
-                holders: Vec::new(),
-                location: None,
-                issuer_name: None,
-                issued_on: None,
-                cancelled_on: None,
-                signature_valid: None,
-                register_matches: None,
-                changed: Vec::new(),
-                check_matches: None,
-                key_id: None,
-                signed_at: None,
-                message: "未查到此证照：登记簿中没有这个证照标识。".to_owned(),
-            },
-        ),
-        Some(row) => {
-            let row = signing::ensure_signed(&state.pool, &state.config, "anonymous", "public", row).await?;
-            (StatusCode::OK, check(&state, &row, q.c.as_deref())?)
-        }
-    };
     let json = headers
         .get(ACCEPT)
         .and_then(|a| a.to_str().ok())
         .is_some_and(|a| a.contains("application/json") && !a.contains("text/html"));
-    Ok(if json { (status, Json(v)).into_response() } else { (status, Html(page(&v))).into_response() })
+    // A person answered by a page, a program by a problem body.
+    let refuse = |status: StatusCode, code: &'static str, zh: &str, en: &str| {
+        if json {
+            ApiError::new(status, code, format!("{en} ({zh})")).into_response()
+        } else {
+            (status, Html(page(&nothing(&identifier, code, zh)))).into_response()
+        }
+    };
+    // A certificate number (…第0001234号) is looked up as it is; anything else must be an
+    // identifier of the GB/T 36901 form with its check character right.
+    if !identifier.ends_with('号') {
+        match onemap_codes::certificate::check_identifier(&identifier) {
+            Ok(()) => {}
+            Err(IdentifierError::Shape) => {
+                return Ok(refuse(
+                    StatusCode::BAD_REQUEST,
+                    "malformed_identifier",
+                    "这不是证照标识：应为 1.2.156.3005.2.类型代码.签发机构代码.序号.版本.校验位。",
+                    "not a certificate identifier of the GB/T 36901 form",
+                ));
+            }
+            Err(IdentifierError::Check) => {
+                return Ok(refuse(
+                    StatusCode::BAD_REQUEST,
+                    "malformed_identifier",
+                    "证照标识的校验位不符：可能输错了一个字符，请对照证书核对。",
+                    "the identifier's check character does not match: a character is mistyped",
+                ));
+            }
+        }
+    }
+    let mut conn = state.pool.acquire().await?;
+    let found = certificates::find(&mut conn, &identifier).await?;
+    drop(conn);
+    let Some(row) = found else {
+        return Ok(refuse(
+            StatusCode::NOT_FOUND,
+            "unknown_certificate",
+            "未查到此证照：登记簿中没有这个证照标识。",
+            "no certificate has this identifier",
+        ));
+    };
+    let row = signing::ensure_signed(&state.pool, &state.config, "anonymous", "public", row).await?;
+    let v = check(&state, &row, q.c.as_deref())?;
+    Ok(if json { Json(v).into_response() } else { Html(page(&v)).into_response() })
+}
+
+/// What the page shows for an identifier without a certificate (`state` says why).
+fn nothing(identifier: &str, state: &str, message: &str) -> Verification {
+    Verification {
+        identifier: identifier.to_owned(),
+        state: state.to_owned(),
+        number: None,
+        holders: Vec::new(),
+        location: None,
+        issuer_name: None,
+        issued_on: None,
+        cancelled_on: None,
+        signature_valid: None,
+        register_matches: None,
+        changed: Vec::new(),
+        check_matches: None,
+        key_id: None,
+        signed_at: None,
+        message: message.to_owned(),
+    }
 }
 
 /// The page a phone shows.
 fn page(v: &Verification) -> String {
     let (colour, head) = match (v.state.as_str(), v.signature_valid, v.register_matches, v.check_matches) {
-        ("unknown", ..) => ("#757575", "未查到"),
+        ("unknown_certificate", ..) => ("#757575", "未查到"),
+        ("malformed_identifier", ..) => ("#757575", "标识有误"),
         (_, Some(false), ..) | (_, _, _, Some(false)) => ("#c62828", "核验未通过"),
         ("cancelled", ..) => ("#c62828", "已注销"),
         (_, _, Some(false), _) => ("#ef6c00", "登记已变更"),
