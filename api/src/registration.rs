@@ -218,3 +218,24 @@ pub struct ExchangePage {
     /// Ask again with `after` set to this.
     pub next_after: Option<i64>,
 }
+
+/// `GET /api/exchange/status`: how far the outbox is, and how far its push.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExchangeStatus {
+    /// The newest message's id (0 when there is none).
+    pub latest_id: i64,
+    /// Where messages are pushed; none when receivers only poll.
+    pub push_url: Option<String>,
+    /// The last message the receiver accepted.
+    pub delivered_id: i64,
+    /// Messages not accepted yet.
+    pub pending: i64,
+    /// When the oldest of them was written: the push's lag.
+    pub oldest_pending_at: Option<DateTime<FixedOffset>>,
+    pub delivered_at: Option<DateTime<FixedOffset>>,
+    /// Failures in a row of the next message, the last one's reason, and when it is tried again.
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub next_attempt_at: Option<DateTime<FixedOffset>>,
+}

@@ -116,6 +116,11 @@ pub struct GlobalArgs {
     /// (`<public-url>/verify/…`) [default: http://<bind>:<port>, localhost for 0.0.0.0]
     #[arg(long, global = true, env = "ONEMAP_PUBLIC_URL", value_name = "URL")]
     pub public_url: Option<String>,
+
+    /// Push each exchange message to this URL (the registration platform's receiver) as well as
+    /// keeping it for `GET /api/exchange/messages` [default: [exchange] push_url, else no push]
+    #[arg(long, global = true, env = "ONEMAP_EXCHANGE_PUSH_URL", value_name = "URL")]
+    pub exchange_push_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, clap::ValueEnum)]
@@ -154,6 +159,55 @@ struct FileConfig {
     audit_retention_days: Option<u32>,
     #[serde(default)]
     archives: ArchivesConfig,
+    #[serde(default)]
+    exchange: ExchangeConfig,
+}
+
+/// `[exchange]` of onemap.toml: pushing the outbox to the registration platform.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ExchangeConfig {
+    /// POST each message here, in order, until it answers 2xx [default: none — receivers poll]
+    pub push_url: Option<String>,
+    /// Sent as `Authorization: Bearer <token>` when set
+    pub push_token: Option<String>,
+    /// How often to look for new messages, ms [default: 500]
+    pub poll_ms: u64,
+    /// The first retry's delay, ms; each failure doubles it [default: 1000]
+    pub backoff_ms: u64,
+    /// The longest delay between retries, s [default: 300]
+    pub max_backoff_secs: u64,
+    /// A push that has not answered in this many seconds failed [default: 10]
+    pub timeout_secs: u64,
+}
+
+impl Default for ExchangeConfig {
+    fn default() -> Self {
+        Self {
+            push_url: None,
+            push_token: None,
+            poll_ms: 500,
+            backoff_ms: 1000,
+            max_backoff_secs: 300,
+            timeout_secs: 10,
+        }
+    }
+}
+
+/// `[exchange]` checked, the command line's push URL first.
+fn checked_exchange(mut e: ExchangeConfig, url: Option<String>) -> Result<ExchangeConfig, ConfigError> {
+    e.push_url = url.or(e.push_url).filter(|u| !u.trim().is_empty()).map(|u| u.trim().to_owned());
+    if let Some(u) = &e.push_url
+        && !(u.starts_with("http://") || u.starts_with("https://"))
+    {
+        return Err(ConfigError::Invalid(format!("[exchange] push_url {u:?} is not an http:// or https:// URL")));
+    }
+    if e.poll_ms == 0 || e.backoff_ms == 0 || e.max_backoff_secs == 0 || e.timeout_secs == 0 {
+        return Err(ConfigError::Invalid(
+            "[exchange] poll_ms, backoff_ms, max_backoff_secs and timeout_secs are positive".into(),
+        ));
+    }
+    Ok(e)
 }
 
 /// `[archives]` of onemap.toml: field photos and archive documents.
@@ -216,6 +270,7 @@ pub struct Config {
     pub lockout_minutes: i32,
     pub audit_retention_days: u32,
     pub archives: ArchivesConfig,
+    pub exchange: ExchangeConfig,
     /// Scheme, host and port (no trailing slash) of the verification links in QR codes.
     pub public_url: String,
 }
@@ -290,6 +345,7 @@ impl Config {
                 d => d,
             },
             archives: checked_archives(file.archives)?,
+            exchange: checked_exchange(file.exchange, args.exchange_push_url.clone())?,
             public_url: public_url(
                 args.public_url.clone().or(file.public_url),
                 args.bind.or(file.bind),

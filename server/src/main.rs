@@ -237,6 +237,7 @@ async fn run(command: Command, config: Config) -> Result<(), CliError> {
             let state = base::AppState::new(pool, bulk, config, audit);
             // Documents filed before search existed (the demo's) get their search text.
             tokio::spawn(onemap::archives::text::index_unindexed(state.clone()));
+            tokio::spawn(onemap::registration::push::run(state.pool.clone(), state.config.exchange.clone()));
             app::serve(state, tiles, writer).await?;
         }
         Command::Db(DbCommand::Migrate) => {

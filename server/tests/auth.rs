@@ -251,6 +251,7 @@ const MATRIX: &[(&str, &str, &[&str])] = &[
     ("GET", "/api/registration/cases", &["director", "clerk", "auditor"]),
     ("POST", "/api/registration/cases/{id}/decision", &["clerk"]),
     ("GET", "/api/exchange/messages", &["clerk", "auditor"]),
+    ("GET", "/api/exchange/status", &["clerk", "auditor", "admin"]),
     // Last: logging out ends the session used for the rows above.
     ("POST", "/api/auth/logout", &["admin", "officer", "director", "appraiser", "surveyor", "clerk", "auditor"]),
 ];

@@ -234,6 +234,11 @@ pub async fn decide(
         .bind(&rights)
         .fetch_all(&mut *tx)
         .await?;
+        sqlx::query("INSERT INTO registration_case_rights (case_id, right_id) SELECT $1, unnest($2::bigint[])")
+            .bind(id)
+            .bind(&rights)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query(
             "UPDATE house_units SET demolished_on = $2, updated_at = now(), version = version + 1 WHERE id = $1",
         )

@@ -128,6 +128,9 @@ fn body(c: &CaseRow) -> String {
 /// Writes the message of approved cancellation case `case_id`, in the caller's transaction.
 pub async fn record_cancellation(conn: &mut PgConnection, case_id: i64) -> Result<(), ApiError> {
     let c: CaseRow = sqlx::query_as(include_str!("sql/exchange_case.sql")).bind(case_id).fetch_one(&mut *conn).await?;
+    // Messages commit in id order: an id is taken only under this lock, held to the commit, so
+    // no message can appear behind one a receiver (or the push) has already passed.
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtext('onemap.exchange_messages'))").execute(&mut *conn).await?;
     sqlx::query("INSERT INTO exchange_messages (kind, subject, body) VALUES ('cancellation', $1, $2)")
         .bind(&c.business_no)
         .bind(body(&c))
@@ -137,7 +140,7 @@ pub async fn record_cancellation(conn: &mut PgConnection, case_id: i64) -> Resul
 }
 
 /// The whole message: the envelope around the stored body.
-fn envelope(id: i64, key: &str, kind: &str, created: DateTime<Utc>, body: &str) -> String {
+pub(super) fn envelope(id: i64, key: &str, kind: &str, created: DateTime<Utc>, body: &str) -> String {
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ExchangeMessage xmlns=\"{NAMESPACE}\" id=\"{id}\" \
          idempotencyKey=\"{key}\" kind=\"{kind}\" created=\"{}\">{body}</ExchangeMessage>\n",

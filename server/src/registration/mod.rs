@@ -10,6 +10,7 @@ pub mod exchange;
 pub mod keys;
 pub mod names;
 pub mod plan;
+pub mod push;
 pub mod signing;
 pub mod verify;
 
@@ -35,6 +36,8 @@ const CASE_READERS: &[Role] = &[Role::Clerk, Role::Director, Role::Auditor];
 const CLERKS: &[Role] = &[Role::Clerk];
 /// Who reads the exchange outbox: the registration platform's API key (role clerk), auditors.
 const EXCHANGE_READERS: &[Role] = &[Role::Clerk, Role::Auditor];
+/// Who watches the push: the readers and the administrators who configured it.
+const EXCHANGE_WATCHERS: &[Role] = &[Role::Clerk, Role::Auditor, Role::Admin];
 
 /// Who may read a certificate's face and signed content in full (names and ID numbers
 /// unmasked): the roles that see personal data.
@@ -54,11 +57,22 @@ pub fn routes() -> Routes {
         .route(Method::GET, "/api/registration/cases", Roles(CASE_READERS), cases::list)
         .route(Method::POST, "/api/registration/cases/{id}/decision", Roles(CLERKS), cases::decide)
         .route(Method::GET, "/api/exchange/messages", Roles(EXCHANGE_READERS), exchange::messages)
+        .route(Method::GET, "/api/exchange/status", Roles(EXCHANGE_WATCHERS), push::status)
 }
 
 /// OpenAPI of this module's routes.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(record, pdf, signature, keys::list, verify::verify, cases::list, cases::decide, exchange::messages))]
+#[openapi(paths(
+    record,
+    pdf,
+    signature,
+    keys::list,
+    verify::verify,
+    cases::list,
+    cases::decide,
+    exchange::messages,
+    push::status
+))]
 pub struct Api;
 
 /// The certificate `key` (number or identifier), signed on first need by the caller's action.

@@ -325,3 +325,27 @@ pub async fn demolish(d: &Demo, officer: &str, unit: &str) {
         .unwrap();
     assert_eq!(got.status(), 200, "{}", got.text().await.unwrap());
 }
+
+/// Approves, as `clerk`, the open cancellation case of house unit `unit_code`.
+pub async fn approve_cancellation(d: &Demo, clerk: &str, unit_code: &str) {
+    let (status, page) =
+        get_json(&d.client, format!("{}/api/registration/cases?status=open&limit=1000", d.base), Some(clerk)).await;
+    assert_eq!(status, 200, "{page}");
+    let case = page["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["unit_code"] == unit_code)
+        .unwrap_or_else(|| panic!("no open case for {unit_code}: {page}"))
+        .clone();
+    let got = d
+        .client
+        .post(format!("{}/api/registration/cases/{}/decision", d.base, case["id"]))
+        .bearer_auth(clerk)
+        .header("if-match", format!("\"v{}\"", case["version"]))
+        .json(&serde_json::json!({"decision": "approve"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(got.status(), 200, "{}", got.text().await.unwrap());
+}

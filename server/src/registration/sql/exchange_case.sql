@@ -12,8 +12,7 @@ SELECT k.business_no, k.decided_at, k.decided_by, k.reason, k.demolished_on,
                                   'identifier', c.identifier, 'status', c.status, 'cancelled_on', c.cancelled_on) ORDER BY c.id)
                               FROM certificates c WHERE c.right_id = r.id), '[]')) ORDER BY r.registered_on, r.id)
                  FROM rights r
-                 WHERE r.unit_code = k.unit_code AND r.status = 'cancelled'
-                   AND r.cancelled_on = (k.decided_at AT TIME ZONE 'Asia/Shanghai')::date), '[]') AS rights
+                 WHERE r.id IN (SELECT x.right_id FROM registration_case_rights x WHERE x.case_id = k.id)), '[]') AS rights
 FROM registration_cases k
 JOIN house_units h ON h.id = k.house_unit_id
 JOIN buildings b ON b.id = h.building_id
