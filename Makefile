@@ -6,7 +6,7 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/onemap/target
 CARGO ?= cargo
 ONEMAP := $(CARGO_TARGET_DIR)/release/onemap
 
-.PHONY: run test lint build frontend deps test-deps stop help fuzz bench-units bench-tiles bench-ogc bench-ui bench-import bench-relocation bench-photos bench-certificates
+.PHONY: run test lint build frontend deps test-deps stop help fuzz bench-units bench-tiles bench-ogc bench-ui bench-import bench-relocation bench-photos bench-certificates bench-exchange
 FUZZ_SECONDS ?= 300
 
 help:
@@ -22,7 +22,8 @@ help:
 	@echo "make bench-import  upload, validate and commit 100,000 parcels (zipped GBK Shapefile) against ogr2ogr"
 	@echo "make bench-relocation  funds statement and alerts of a 20,000-unit project on the 500k-parcel county"
 	@echo "make bench-photos  ingest 1,000 camera-sized photos; archive search over 100,000 documents"
-	@echo "make bench-certificates  sign 2,000 certificates (face, SM3, SM2); /verify at 1 and 16 connections"
+	@echo "make bench-certificates  sign 20,000 certificates (face, SM3, SM2); /verify at 1 and 16 connections"
+	@echo "make bench-exchange  exchange messages readable and pushed after a registration change, under load"
 
 run: deps build
 	$(ONEMAP) db migrate
@@ -84,3 +85,6 @@ bench-photos:
 
 bench-certificates:
 	bench/certificates.sh
+
+bench-exchange:
+	bench/exchange.sh

@@ -59,19 +59,16 @@ pub struct HolderRow {
 
 /// The certificate `key` (its number or identifier), if it exists.
 pub async fn find(conn: &mut PgConnection, key: &str) -> Result<Option<CertRow>, ApiError> {
-    let id: Option<i64> = sqlx::query_scalar("SELECT id FROM certificates WHERE number = $1 OR identifier = $1")
-        .bind(key.trim())
-        .fetch_optional(&mut *conn)
-        .await?;
-    Ok(match id {
-        Some(id) => rows(conn, &[id]).await?.pop(),
-        None => None,
-    })
+    Ok(query(conn, &[], Some(key.trim())).await?.pop())
 }
 
 /// Certificates `ids`, in id order.
 pub async fn rows(conn: &mut PgConnection, ids: &[i64]) -> Result<Vec<CertRow>, ApiError> {
-    Ok(sqlx::query_as(include_str!("sql/certificate.sql")).bind(ids).fetch_all(conn).await?)
+    query(conn, ids, None).await
+}
+
+async fn query(conn: &mut PgConnection, ids: &[i64], key: Option<&str>) -> Result<Vec<CertRow>, ApiError> {
+    Ok(sqlx::query_as(include_str!("sql/certificate.sql")).bind(ids).bind(key).fetch_all(conn).await?)
 }
 
 /// The certificate `key`, or 404.

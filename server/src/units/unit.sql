@@ -29,11 +29,16 @@ WITH crs AS (
     FROM house_units_history WHERE $8::timestamptz IS NOT NULL AND unit_code = $3
       AND valid_from <= $8 AND (valid_to IS NULL OR valid_to > $8)
 ), comp AS (
+    -- Two branches, each on its own index (one CASE in the condition walked every unit).
     SELECT c.* FROM compensation_units c
     WHERE $6 AND ($7::bigint[] IS NULL OR c.project_id = ANY ($7))
-      AND CASE WHEN EXISTS (SELECT FROM house_unit) THEN c.house_unit_id = (SELECT id FROM house_unit)
-               ELSE c.parcel_id = (SELECT id FROM parcel) AND c.house_unit_id IS NULL END
-    ORDER BY c.id LIMIT 1
+      AND c.house_unit_id = (SELECT id FROM house_unit)
+    UNION ALL
+    SELECT c.* FROM compensation_units c
+    WHERE $6 AND ($7::bigint[] IS NULL OR c.project_id = ANY ($7))
+      AND NOT EXISTS (SELECT FROM house_unit)
+      AND c.parcel_id = (SELECT id FROM parcel) AND c.house_unit_id IS NULL
+    ORDER BY id LIMIT 1
 )
 SELECT
   (SELECT jsonb_build_object(

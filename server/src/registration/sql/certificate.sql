@@ -1,4 +1,4 @@
--- Certificates by id ($1, an array), with what its face and its signed
+-- Certificates by id ($1, an array) or the one whose number or identifier is $2, with what its face and its signed
 -- content carry: the right, its holders (in the order the register lists them), the unit —
 -- a house unit (its parcel's address, its floor and number) or a parcel's land unit — and the
 -- outlines of its plan in CGCS2000 3-degree Gauss-Krüger metres (the zone of the parcel's
@@ -30,5 +30,5 @@ LEFT JOIN certificate_signatures s ON s.certificate_id = c.id
 CROSS JOIN LATERAL (
     SELECT 4534 + least(greatest(round(ST_X(ST_Centroid(p.geom)) / 3)::int, 25), 45) - 25 AS srid
 ) gk
-WHERE c.id = ANY($1)
+WHERE c.id = ANY($1) OR c.number = $2 OR c.identifier = $2
 ORDER BY c.id
