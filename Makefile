@@ -6,7 +6,7 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/onemap/target
 CARGO ?= cargo
 ONEMAP := $(CARGO_TARGET_DIR)/release/onemap
 
-.PHONY: run test lint build frontend deps test-deps stop help fuzz bench-units bench-tiles bench-ogc bench-ui bench-import bench-relocation bench-photos bench-certificates bench-exchange
+.PHONY: run test lint build frontend deps test-deps stop help fuzz bench-units bench-tiles bench-ogc bench-ui bench-import bench-relocation bench-photos bench-certificates bench-exchange bench-exports bench-reports
 FUZZ_SECONDS ?= 300
 
 help:
@@ -24,6 +24,8 @@ help:
 	@echo "make bench-photos  ingest 1,000 camera-sized photos; archive search over 100,000 documents"
 	@echo "make bench-certificates  sign 20,000 certificates (face, SM3, SM2); /verify at 1 and 16 connections"
 	@echo "make bench-exchange  exchange messages readable and pushed after a registration change, under load"
+	@echo "make bench-exports  every parcel as GeoPackage and zipped Shapefile, against ogr2ogr"
+	@echo "make bench-reports  each report as XLSX and PDF on the benchmark county"
 
 run: deps build
 	$(ONEMAP) db migrate
@@ -88,3 +90,9 @@ bench-certificates:
 
 bench-exchange:
 	bench/exchange.sh
+
+bench-exports:
+	bench/exports.sh
+
+bench-reports:
+	bench/reports.sh

@@ -136,11 +136,20 @@ pub(crate) struct Flow<'m> {
     pub y: f32,
     /// The colour text is set in (black unless changed).
     pub colour: Colour,
+    /// The right edge of the text block and the bottom of a page's content (A4 portrait's
+    /// unless the flow was made for another page).
+    pub right: f32,
+    pub bottom: f32,
 }
 
 impl<'m> Flow<'m> {
     pub fn new(metrics: &'m Metrics<'m>) -> Self {
-        Flow { metrics, pages: vec![Vec::new()], y: TOP, colour: Colour::BLACK }
+        Flow { metrics, pages: vec![Vec::new()], y: TOP, colour: Colour::BLACK, right: RIGHT, bottom: BOTTOM }
+    }
+
+    /// A flow over pages `width` × `height` points (A4 landscape, say), with the same margins.
+    pub fn with_page(metrics: &'m Metrics<'m>, width: f32, height: f32) -> Self {
+        Flow { right: width - (PAGE_WIDTH - RIGHT), bottom: height - (PAGE_HEIGHT - BOTTOM), ..Flow::new(metrics) }
     }
 
     /// The pages laid out so far.
@@ -160,7 +169,7 @@ impl<'m> Flow<'m> {
 
     /// Makes sure `height` points fit on the current page, starting a new one if not.
     pub fn keep(&mut self, height: f32) {
-        if self.y + height > BOTTOM && self.y > TOP {
+        if self.y + height > self.bottom && self.y > TOP {
             self.new_page();
         }
     }
@@ -211,7 +220,7 @@ impl<'m> Flow<'m> {
     pub fn line(&mut self, text: &str, size: f32, align: Align, bold: bool) {
         self.keep(size * LEADING);
         let top = self.y;
-        self.text_in(LEFT, RIGHT, top, size, text, align, bold);
+        self.text_in(LEFT, self.right, top, size, text, align, bold);
         self.y += size * LEADING;
     }
 

@@ -4,7 +4,8 @@
 //! - the face of an electronic real-estate certificate (不动产权证书 or 不动产登记证明, 电子证照),
 //!   [`certificate_pdf`]: one A4 page with the registered rights in a ruled table, the plan of
 //!   the unit (宗地图/分户图) at a round scale with a north arrow and a scale bar, the QR code to
-//!   verify it by, and the registry's red seal.
+//!   verify it by, and the registry's red seal;
+//! - statistical reports (统计报表), [`report_pdf`]: titled tables over as many pages as they need.
 //!
 //! The text is set in a CJK font (Noto Sans CJK SC from Debian's `fonts-noto-cjk` by default,
 //! see [`CjkFont::load`]) of which only the glyphs used are embedded (a subset, a few tens of
@@ -35,6 +36,7 @@ mod layout;
 mod money;
 mod plan;
 mod render;
+mod report;
 mod shapes;
 mod table;
 
@@ -43,3 +45,4 @@ pub use certificate::{CertificateFace, Plan, QrCode, certificate_pdf};
 pub use error::PrintError;
 pub use font::{CjkFont, DEBIAN_FONTS, FONT_ENV};
 pub use money::{capital, yuan};
+pub use report::{Report, ReportColumn, Section, report_pdf};

@@ -22,8 +22,19 @@ pub(crate) struct Info {
 /// Stroke width of the faux bold (a fill plus a thin outline of the same colour), in ems.
 const BOLD_STROKE: f32 = 0.035;
 
-/// Renders A4 pages.
+/// Renders A4 portrait pages.
 pub(crate) fn render(pages: &[Vec<Op>], font: &CjkFont, info: Info) -> Result<Vec<u8>, PrintError> {
+    render_sized(pages, font, info, PAGE_WIDTH, PAGE_HEIGHT)
+}
+
+/// Renders pages of `width` × `height` points.
+pub(crate) fn render_sized(
+    pages: &[Vec<Op>],
+    font: &CjkFont,
+    info: Info,
+    width: f32,
+    height: f32,
+) -> Result<Vec<u8>, PrintError> {
     let metrics = font.metrics();
     let pdf_font = font.pdf_font();
     let mut document = Document::new();
@@ -35,7 +46,8 @@ pub(crate) fn render(pages: &[Vec<Op>], font: &CjkFont, info: Info) -> Result<Ve
             .creator("onemap".to_owned())
             .producer(format!("onemap-print {}", env!("CARGO_PKG_VERSION"))),
     );
-    let settings = PageSettings::from_wh(PAGE_WIDTH, PAGE_HEIGHT).expect("A4 is a valid page size");
+    let settings =
+        PageSettings::from_wh(width, height).ok_or_else(|| PrintError::Pdf(format!("a page of {width} × {height}")))?;
     for ops in pages {
         let mut page = document.start_page_with(settings.clone());
         let mut surface = page.surface();

@@ -1,6 +1,6 @@
 //! Ruled tables whose cells wrap, split across pages between rows with the header repeated.
 
-use crate::layout::{Align, BOTTOM, Flow, LEADING, LEFT, Op, RIGHT, wrap};
+use crate::layout::{Align, Flow, LEADING, LEFT, Op, wrap};
 
 /// A column: its title, its width in points (`None`: what the fixed columns leave), alignment.
 pub(crate) struct Column<'a> {
@@ -14,6 +14,9 @@ const PAD_X: f32 = 5.0;
 const PAD_Y: f32 = 2.0;
 const RULE: f32 = 0.6;
 
+/// Padding of a cell's text, left plus right, in points.
+pub(crate) const PAD: f32 = 2.0 * PAD_X;
+
 /// Draws a table across the text block: a bold header row, `rows`, then `footer` rows in bold
 /// (e.g. the total). A row that does not fit on the page goes to the next one, under the header.
 pub(crate) fn table(
@@ -23,7 +26,7 @@ pub(crate) fn table(
     footer: &[Vec<String>],
     size: f32,
 ) {
-    let edges = edges(columns);
+    let edges = edges(columns, flow.right);
     let header: Vec<String> = columns.iter().map(|c| c.title.to_owned()).collect();
     let header_height = row_height(flow, &edges, &header, size);
     // Keep the header with at least the first row.
@@ -33,7 +36,7 @@ pub(crate) fn table(
     let all = rows.iter().map(|r| (r, false)).chain(footer.iter().map(|r| (r, true)));
     for (row, bold) in all {
         let height = row_height(flow, &edges, row, size);
-        if flow.y + height > BOTTOM {
+        if flow.y + height > flow.bottom {
             flow.new_page();
             draw_row(flow, columns, &edges, &header, size, true, true);
         }
@@ -42,10 +45,10 @@ pub(crate) fn table(
 }
 
 /// The x of each column's left edge, and the right edge of the last.
-fn edges(columns: &[Column<'_>]) -> Vec<f32> {
+fn edges(columns: &[Column<'_>], right: f32) -> Vec<f32> {
     let fixed: f32 = columns.iter().filter_map(|c| c.width).sum();
     let flexible = columns.iter().filter(|c| c.width.is_none()).count().max(1) as f32;
-    let flex = ((RIGHT - LEFT - fixed) / flexible).max(0.0);
+    let flex = ((right - LEFT - fixed) / flexible).max(0.0);
     let mut x = LEFT;
     let mut edges = vec![x];
     for c in columns {

@@ -121,6 +121,10 @@ pub struct GlobalArgs {
     /// keeping it for `GET /api/exchange/messages` [default: [exchange] push_url, else no push]
     #[arg(long, global = true, env = "ONEMAP_EXCHANGE_PUSH_URL", value_name = "URL")]
     pub exchange_push_url: Option<String>,
+
+    /// Most features one export may hold [default: [exports] max_rows, else 2000000]
+    #[arg(long, global = true, env = "ONEMAP_EXPORT_MAX_ROWS", value_name = "N")]
+    pub export_max_rows: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, clap::ValueEnum)]
@@ -161,6 +165,31 @@ struct FileConfig {
     archives: ArchivesConfig,
     #[serde(default)]
     exchange: ExchangeConfig,
+    #[serde(default)]
+    exports: ExportsConfig,
+}
+
+/// `[exports]` of onemap.toml: limits of `POST /api/exports`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ExportsConfig {
+    /// Most features one export may hold [default: 2000000]
+    pub max_rows: i64,
+    /// A lower limit for some roles, e.g. `{ appraiser = 50000 }` [default: none]
+    pub max_rows_by_role: std::collections::BTreeMap<String, i64>,
+}
+
+impl Default for ExportsConfig {
+    fn default() -> Self {
+        Self { max_rows: 2_000_000, max_rows_by_role: Default::default() }
+    }
+}
+
+impl ExportsConfig {
+    /// The limit of `role`.
+    pub fn max_rows(&self, role: onemap_api::Role) -> i64 {
+        self.max_rows_by_role.get(role.as_str()).copied().unwrap_or(self.max_rows).min(self.max_rows)
+    }
 }
 
 /// `[exchange]` of onemap.toml: pushing the outbox to the registration platform.
@@ -271,6 +300,7 @@ pub struct Config {
     pub audit_retention_days: u32,
     pub archives: ArchivesConfig,
     pub exchange: ExchangeConfig,
+    pub exports: ExportsConfig,
     /// Scheme, host and port (no trailing slash) of the verification links in QR codes.
     pub public_url: String,
 }
@@ -346,6 +376,10 @@ impl Config {
             },
             archives: checked_archives(file.archives)?,
             exchange: checked_exchange(file.exchange, args.exchange_push_url.clone())?,
+            exports: ExportsConfig {
+                max_rows: args.export_max_rows.map_or(file.exports.max_rows, i64::from),
+                ..file.exports
+            },
             public_url: public_url(
                 args.public_url.clone().or(file.public_url),
                 args.bind.or(file.bind),

@@ -7,8 +7,9 @@
 //! - [`auth`]: sessions, API keys, masking, the access policy and [`auth::Routes`], through
 //!   which every module registers its handlers with their access rule;
 //! - domain modules: [`health`], [`unit_codes`], [`units`], [`identify`], [`search`],
-//!   [`survey`], [`archives`], [`registration`], [`relocation`], [`audit`], [`files`], [`tiles`], [`styles`], [`ogc`] — each keeps its
-//!   routes, queries (`.sql` files) and types together;
+//!   [`survey`], [`archives`], [`registration`], [`relocation`], [`audit`], [`files`],
+//!   [`tiles`], [`styles`], [`ogc`], then [`exports`] and [`reports`] (which read through the
+//!   others) — each keeps its routes, queries (`.sql` files) and types together;
 //! - top: [`app`] assembles every module's routes and the middleware stack, and serves.
 //!
 //! Where a request is handled: `app::modules` lists each module's `routes()`; the handler is
@@ -21,12 +22,14 @@ pub mod auth;
 pub mod base;
 pub mod config;
 pub mod db;
+pub mod exports;
 pub mod files;
 pub mod health;
 pub mod identify;
 pub mod ogc;
 pub mod registration;
 pub mod relocation;
+pub mod reports;
 pub mod search;
 pub mod styles;
 pub mod survey;

@@ -252,6 +252,16 @@ const MATRIX: &[(&str, &str, &[&str])] = &[
     ("POST", "/api/registration/cases/{id}/decision", &["clerk"]),
     ("GET", "/api/exchange/messages", &["clerk", "auditor"]),
     ("GET", "/api/exchange/status", &["clerk", "auditor", "admin"]),
+    ("POST", "/api/exports", &["admin", "officer", "director", "appraiser", "surveyor", "clerk", "auditor"]),
+    ("GET", "/api/exports", &["admin", "officer", "director", "appraiser", "surveyor", "clerk", "auditor"]),
+    ("GET", "/api/exports/{id}", &["admin", "officer", "director", "appraiser", "surveyor", "clerk", "auditor"]),
+    ("GET", "/api/exports/{id}/file", &["admin", "officer", "director", "appraiser", "surveyor", "clerk", "auditor"]),
+    ("GET", "/api/reports", &["admin", "officer", "director", "appraiser", "surveyor", "clerk", "auditor"]),
+    ("GET", "/api/reports/project-progress", &["admin", "officer", "director", "auditor"]),
+    ("GET", "/api/reports/fund-statement", &["admin", "officer", "director", "auditor"]),
+    ("GET", "/api/reports/household-compensation", &["admin", "officer", "director", "auditor"]),
+    ("GET", "/api/reports/registration-stats", &["admin", "clerk", "director", "auditor"]),
+    ("GET", "/api/reports/audit-extract", &["admin", "auditor"]),
     // Last: logging out ends the session used for the rows above.
     ("POST", "/api/auth/logout", &["admin", "officer", "director", "appraiser", "surveyor", "clerk", "auditor"]),
 ];

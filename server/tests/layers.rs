@@ -27,6 +27,8 @@ const FLOORS: &[&str] = &[
     "tiles",
     "styles",
     "ogc",
+    "exports",
+    "reports",
     "app",
 ];
 

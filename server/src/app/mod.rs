@@ -45,6 +45,8 @@ fn modules() -> Modules {
         .merge(crate::auth::routes())
         .merge(crate::archives::routes())
         .merge(crate::registration::routes())
+        .merge(crate::exports::routes())
+        .merge(crate::reports::routes())
         .merge(crate::relocation::routes())
         .merge(crate::audit::routes())
         .merge(crate::files::routes())
@@ -130,6 +132,7 @@ pub async fn serve(
     let addr = state.config.listen;
     let (pool, data_dir) = (state.pool.clone(), state.config.data_dir.clone());
     crate::survey::jobs::resume(&state).await;
+    crate::exports::job::resume(&state).await;
     let listener = TcpListener::bind(addr).await.map_err(|source| ServeError::Bind { addr, source })?;
     tracing::info!(%addr, "onemap is serving on http://{addr}");
     let app = router(state, tiles, Counts::default()).into_make_service_with_connect_info::<std::net::SocketAddr>();

@@ -42,6 +42,8 @@ pub fn document(routes: &[RouteInfo]) -> Document {
         crate::identify::Api::openapi(),
         crate::archives::Api::openapi(),
         crate::registration::Api::openapi(),
+        crate::exports::Api::openapi(),
+        crate::reports::Api::openapi(),
         crate::relocation::Api::openapi(),
         crate::auth::Api::openapi(),
         crate::audit::Api::openapi(),

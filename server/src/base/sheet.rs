@@ -60,8 +60,9 @@ pub fn broken(e: XlsxError) -> ApiError {
     ApiError::internal(format!("writing the workbook: {e}"))
 }
 
-/// `bytes` as a download called `name` (RFC 6266: an ASCII fallback and the UTF-8 name).
-pub fn attachment(bytes: Vec<u8>, mime: &str, name: &str) -> Result<Response, ApiError> {
+/// `Content-Disposition` of a download called `name` (RFC 6266: an ASCII fallback and the
+/// UTF-8 name).
+pub fn disposition(name: &str) -> String {
     let ascii: String =
         name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
     let encoded: String = name
@@ -70,9 +71,14 @@ pub fn attachment(bytes: Vec<u8>, mime: &str, name: &str) -> Result<Response, Ap
             if b.is_ascii_alphanumeric() || b".-_".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }
         })
         .collect();
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+}
+
+/// `bytes` as a download called `name`.
+pub fn attachment(bytes: Vec<u8>, mime: &str, name: &str) -> Result<Response, ApiError> {
     Response::builder()
         .header(CONTENT_TYPE, mime)
-        .header(CONTENT_DISPOSITION, format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"))
+        .header(CONTENT_DISPOSITION, disposition(name))
         .header(CACHE_CONTROL, "no-store")
         .body(Body::from(bytes))
         .map_err(|e| ApiError::internal(e.to_string()))

@@ -22,7 +22,7 @@ use crate::auth::mask::{IdNumber, PersonName};
 
 /// The select list of a feature: id, WKB geometry in `crs` (x/y order), the queryables,
 /// personal data.
-fn push_select(qb: &mut QueryBuilder<'_, Postgres>, c: &Collection, crs: Crs) {
+pub(super) fn push_select(qb: &mut QueryBuilder<'_, Postgres>, c: &Collection, crs: Crs) {
     // PROJ transforms CGCS2000 to WGS 84 as the identity (null transformation), so CRS84,
     // EPSG:4326 and EPSG:4490 read the stored coordinates as they are.
     if crs.geographic() {
@@ -39,7 +39,7 @@ fn push_select(qb: &mut QueryBuilder<'_, Postgres>, c: &Collection, crs: Crs) {
     }
 }
 
-fn source(qb: &mut QueryBuilder<'_, Postgres>, c: &Collection) {
+pub(super) fn source(qb: &mut QueryBuilder<'_, Postgres>, c: &Collection) {
     qb.push("(\n").push(c.source()).push("\n) f");
 }
 

@@ -11,6 +11,7 @@ mod collections;
 mod counts;
 mod cql;
 mod crs;
+pub mod export;
 mod features;
 mod geojson;
 mod html;
