@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the web UI into frontend/dist: the Leptos app to wasm32 (release), wasm-bindgen
 # (--target web), wasm-opt -Oz (npm's binaryen: Debian's is too old for Chromium), MapLibre
-# vendored from npm, terra-draw for drawing, Swagger UI for /api/docs. Installs what is missing: the wasm32 target, wasm-bindgen-cli (pinned to
+# vendored from npm, terra-draw for drawing, ECharts for the statistics page, Swagger UI for /api/docs. Installs what is missing: the wasm32 target, wasm-bindgen-cli (pinned to
 # the crate's wasm-bindgen), the npm packages of frontend/package-lock.json.
 set -euo pipefail
 cd "$(dirname "$0")/../frontend"
@@ -40,5 +40,8 @@ sed 's#from"terra-draw"#from"/vendor/terra-draw/terra-draw.module.js"#g' \
     > dist.new/vendor/terra-draw/terra-draw-maplibre-gl-adapter.module.js
 grep -q 'from"terra-draw"' dist.new/vendor/terra-draw/terra-draw-maplibre-gl-adapter.module.js && {
     echo "error: the terra-draw adapter's import was not rewritten" >&2; exit 1; }
+# ECharts for the statistics page (loaded by js/charts.js on first use).
+mkdir -p dist.new/vendor/echarts
+cp node_modules/echarts/dist/echarts.esm.min.mjs node_modules/echarts/LICENSE dist.new/vendor/echarts/
 rm -rf dist && mv dist.new dist
 echo "onemap: UI built in frontend/dist ($(stat -c %s dist/onemap_frontend_bg.wasm) bytes of wasm)"

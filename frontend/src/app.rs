@@ -23,6 +23,8 @@ use crate::upload::UploadPanel;
 use crate::workplace::Revision;
 use crate::workplace::approvals::Inbox;
 use crate::workplace::cases::CaseQueue;
+use crate::workplace::exports::ExportPanel;
+use crate::workplace::statistics::StatisticsPanel;
 use crate::workplace::unit_forms::WorkPanel;
 
 /// 测量 mode: clicks add points instead of identifying.
@@ -58,9 +60,11 @@ pub fn App() -> impl IntoView {
     // The county's Gauss-Krüger zone and bounds, for the cursor read-out, measuring, 全县.
     let (zone, set_zone) = signal(None::<gk::Zone>);
     let (bounds, set_bounds) = signal(None::<Vec<f64>>);
+    let (gk_srid, set_gk_srid) = signal(None::<u16>);
     spawn_local(async move {
         if let Ok(srid) = county_gk_srid().await {
             set_zone.set(srid.and_then(gk::Zone::from_epsg));
+            set_gk_srid.set(srid);
         }
         if let Ok(b) = county_bounds().await {
             set_bounds.set(b);
@@ -178,6 +182,8 @@ pub fn App() -> impl IntoView {
             </Show>
             <Inbox lang=lang role=role />
             <CaseQueue lang=lang role=role />
+            <ExportPanel lang=lang role=role gk_srid=gk_srid />
+            <StatisticsPanel lang=lang role=role />
             <Show when=move || matches!(role.get(), Some(onemap_api::Role::Surveyor | onemap_api::Role::Admin))>
                 <button class="user" data-testid="upload-button" on:click=move |_| set_upload_open.update(|o| *o = !*o)>
                     {move || tr(lang.get(), "成果上传", "Upload")}

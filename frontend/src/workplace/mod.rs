@@ -8,12 +8,14 @@
 pub mod approvals;
 pub mod cases;
 pub mod documents;
+pub mod exports;
 pub mod facts;
 pub mod fields;
 pub mod funds;
 pub mod new_project;
 pub mod photos;
 pub mod project_forms;
+pub mod statistics;
 pub mod survey_unit;
 pub mod terms;
 pub mod timeline;
