@@ -60,6 +60,7 @@
 pub mod archives;
 pub mod audit;
 pub mod auth;
+pub mod basemaps;
 pub mod codes;
 pub mod exports;
 pub mod health;

@@ -205,3 +205,29 @@ export function refreshTiles() {
   setTimeout(run, 1500);
   setTimeout(run, 4000);
 }
+
+// 底图: shows `basemapJson` (id, layers: [[tile URL…]…], tile_size, max_zoom, attribution) as
+// raster layers under the map's own (above its background), in place of the basemap shown
+// before; null shows none.
+let basemapLayers = [];
+export function setBasemap(basemapJson) {
+  for (const id of basemapLayers) {
+    if (map.getLayer(id)) map.removeLayer(id);
+    if (map.getSource(id)) map.removeSource(id);
+  }
+  basemapLayers = [];
+  document.body.dataset.basemap = '';
+  if (!basemapJson) return;
+  const b = JSON.parse(basemapJson);
+  const before = map.getStyle().layers.find((l) => l.type !== 'background')?.id;
+  b.layers.forEach((tiles, i) => {
+    const id = `basemap-${b.id}-${i}`;
+    map.addSource(id, {
+      type: 'raster', tiles, tileSize: b.tile_size, maxzoom: b.max_zoom,
+      ...(b.attribution ? { attribution: b.attribution } : {}),
+    });
+    map.addLayer({ id, type: 'raster', source: id }, before);
+    basemapLayers.push(id);
+  });
+  document.body.dataset.basemap = b.id;
+}

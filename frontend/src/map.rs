@@ -37,6 +37,10 @@ extern "C" {
     /// Fetches the tiles again after a write, so that changed statuses show their colour.
     #[wasm_bindgen(js_name = refreshTiles)]
     pub fn refresh_tiles();
+    /// Shows a basemap (`onemap_api::basemaps::Basemap` as JSON) under the map's layers, in
+    /// place of the one shown before; None shows none.
+    #[wasm_bindgen(js_name = setBasemap)]
+    pub fn set_basemap(basemap_json: Option<String>);
 }
 
 #[wasm_bindgen(module = "/js/survey.js")]

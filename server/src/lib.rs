@@ -8,8 +8,9 @@
 //!   which every module registers its handlers with their access rule;
 //! - domain modules: [`health`], [`unit_codes`], [`units`], [`identify`], [`search`],
 //!   [`survey`], [`archives`], [`registration`], [`relocation`], [`audit`], [`files`],
-//!   [`tiles`], [`styles`], [`ogc`], then [`exports`] and [`reports`] (which read through the
-//!   others) — each keeps its routes, queries (`.sql` files) and types together;
+//!   [`tiles`], [`styles`], [`basemaps`], [`ogc`], then [`exports`] and [`reports`] (which
+//!   read through the others) — each keeps its routes, queries (`.sql` files) and types
+//!   together;
 //! - top: [`app`] assembles every module's routes and the middleware stack, and serves.
 //!
 //! Where a request is handled: `app::modules` lists each module's `routes()`; the handler is
@@ -20,6 +21,7 @@ pub mod archives;
 pub mod audit;
 pub mod auth;
 pub mod base;
+pub mod basemaps;
 pub mod config;
 pub mod db;
 pub mod exports;

@@ -262,6 +262,12 @@ const MATRIX: &[(&str, &str, &[&str])] = &[
     ("GET", "/api/reports/household-compensation", &["admin", "officer", "director", "auditor"]),
     ("GET", "/api/reports/registration-stats", &["admin", "clerk", "director", "auditor"]),
     ("GET", "/api/reports/audit-extract", &["admin", "auditor"]),
+    ("GET", "/api/basemaps", &["public", "admin", "officer", "director", "appraiser", "surveyor", "clerk", "auditor"]),
+    (
+        "GET",
+        "/basemaps/{id}/{z}/{x}/{y}",
+        &["public", "admin", "officer", "director", "appraiser", "surveyor", "clerk", "auditor"],
+    ),
     // Last: logging out ends the session used for the rows above.
     ("POST", "/api/auth/logout", &["admin", "officer", "director", "appraiser", "surveyor", "clerk", "auditor"]),
 ];

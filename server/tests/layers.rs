@@ -26,6 +26,7 @@ const FLOORS: &[&str] = &[
     "files",
     "tiles",
     "styles",
+    "basemaps",
     "ogc",
     "exports",
     "reports",

@@ -53,7 +53,7 @@ fn secure(headers: &mut axum::http::HeaderMap) {
     headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     let html = headers.get(CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
     if html && !headers.contains_key(CSP) {
-        headers.insert(CSP, HeaderValue::from_static(crate::base::CONTENT_SECURITY_POLICY));
+        headers.insert(CSP, crate::base::page_policy());
     }
 }
 

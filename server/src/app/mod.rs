@@ -47,6 +47,7 @@ fn modules() -> Modules {
         .merge(crate::registration::routes())
         .merge(crate::exports::routes())
         .merge(crate::reports::routes())
+        .merge(crate::basemaps::routes())
         .merge(crate::relocation::routes())
         .merge(crate::audit::routes())
         .merge(crate::files::routes())
@@ -133,6 +134,7 @@ pub async fn serve(
     let (pool, data_dir) = (state.pool.clone(), state.config.data_dir.clone());
     crate::survey::jobs::resume(&state).await;
     crate::exports::job::resume(&state).await;
+    crate::base::allow_origins(&crate::basemaps::origins(&state.config.basemaps));
     let listener = TcpListener::bind(addr).await.map_err(|source| ServeError::Bind { addr, source })?;
     tracing::info!(%addr, "onemap is serving on http://{addr}");
     let app = router(state, tiles, Counts::default()).into_make_service_with_connect_info::<std::net::SocketAddr>();

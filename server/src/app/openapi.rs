@@ -44,6 +44,7 @@ pub fn document(routes: &[RouteInfo]) -> Document {
         crate::registration::Api::openapi(),
         crate::exports::Api::openapi(),
         crate::reports::Api::openapi(),
+        crate::basemaps::Api::openapi(),
         crate::relocation::Api::openapi(),
         crate::auth::Api::openapi(),
         crate::audit::Api::openapi(),

@@ -56,6 +56,29 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'
     connect-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'none'; \
     form-action 'self'; frame-ancestors 'none'";
 
+static PAGE_POLICY: std::sync::OnceLock<axum::http::HeaderValue> = std::sync::OnceLock::new();
+
+/// Lets the pages load images and data from `origins` too (the hosts of configured basemaps);
+/// called once, when the server starts.
+pub fn allow_origins(origins: &[String]) {
+    if origins.is_empty() {
+        return;
+    }
+    let extra = origins.join(" ");
+    let policy = CONTENT_SECURITY_POLICY
+        .replace("img-src 'self' data: blob:", &format!("img-src 'self' data: blob: {extra}"))
+        .replace("connect-src 'self'", &format!("connect-src 'self' {extra}"));
+    if let Ok(v) = axum::http::HeaderValue::from_str(&policy) {
+        let _ = PAGE_POLICY.set(v);
+    }
+}
+
+/// The Content-Security-Policy of HTML pages: [`CONTENT_SECURITY_POLICY`] with the origins of
+/// [`allow_origins`].
+pub fn page_policy() -> axum::http::HeaderValue {
+    PAGE_POLICY.get().cloned().unwrap_or(axum::http::HeaderValue::from_static(CONTENT_SECURITY_POLICY))
+}
+
 /// State every handler can reach (one pointer: handlers and middleware clone it per request).
 /// A domain module that needs more (a cache) keeps it in a state of its own that wraps this
 /// one.
