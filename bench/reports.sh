@@ -7,6 +7,8 @@
 source "$(dirname "$0")/lib.sh"
 port=${BENCH_HTTP_PORT:-18099}
 prepare_county
+# The 20,000-unit project of bench-relocation (written once) for the project reports.
+psql "$url" -qAtX -v ON_ERROR_STOP=1 -f bench/relocation_fixture.sql
 start_server "$port"
 officer=$(login "$port" officer)
 clerk=$(login "$port" clerk)

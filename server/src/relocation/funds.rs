@@ -32,14 +32,18 @@ pub struct AlertsQuery {
     unpaid_days: Option<i32>,
 }
 
-async fn statement(conn: &mut PgConnection, project_id: i64, limit: i64) -> Result<Funds, ApiError> {
-    let (budget, estimated, deposited, committed, paid, requested): (f64, f64, f64, f64, f64, f64) =
-        sqlx::query_as(include_str!("sql/funds.sql")).bind(project_id).fetch_one(&mut *conn).await?;
+/// The ledger (台账) of the project's account, newest first (at most `limit` entries; None: all),
+/// each with the balance after it, and how many entries it has in all.
+pub async fn ledger(
+    conn: &mut PgConnection,
+    project_id: i64,
+    limit: Option<i64>,
+) -> Result<(Vec<LedgerEntry>, i64), ApiError> {
     #[allow(clippy::type_complexity)]
     let rows: Vec<(NaiveDate, String, String, f64, f64, Option<String>, Option<String>, i64)> =
         sqlx::query_as(include_str!("sql/ledger.sql")).bind(project_id).bind(limit).fetch_all(&mut *conn).await?;
-    let ledger_total = rows.first().map(|r| r.7).unwrap_or(0);
-    let ledger = rows
+    let total = rows.first().map(|r| r.7).unwrap_or(0);
+    let entries = rows
         .into_iter()
         .map(|(on, kind, voucher_no, amount, balance, unit_code, note, _)| LedgerEntry {
             on,
@@ -51,6 +55,13 @@ async fn statement(conn: &mut PgConnection, project_id: i64, limit: i64) -> Resu
             note,
         })
         .collect();
+    Ok((entries, total))
+}
+
+async fn statement(conn: &mut PgConnection, project_id: i64, limit: i64) -> Result<Funds, ApiError> {
+    let (budget, estimated, deposited, committed, paid, requested): (f64, f64, f64, f64, f64, f64) =
+        sqlx::query_as(include_str!("sql/funds.sql")).bind(project_id).fetch_one(&mut *conn).await?;
+    let (ledger, ledger_total) = ledger(conn, project_id, Some(limit)).await?;
     let mut series: Vec<FundPoint> = sqlx::query_as::<_, (String, f64, f64, f64)>(include_str!("sql/series.sql"))
         .bind(project_id)
         .fetch_all(&mut *conn)

@@ -6,7 +6,7 @@
 mod approvals;
 mod archive;
 mod firms;
-mod funds;
+pub mod funds;
 mod payments;
 mod publish;
 mod read;

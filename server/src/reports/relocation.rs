@@ -3,6 +3,7 @@
 //! 分户补偿明细 (each household's compensation items, total and payments).
 
 use chrono::NaiveDate;
+use onemap_api::workflow::LedgerEntry;
 use sqlx::FromRow;
 
 use super::Params;
@@ -128,17 +129,6 @@ pub(super) async fn progress(state: &AppState, p: &Principal, params: &Params) -
     })
 }
 
-#[derive(FromRow)]
-struct LedgerRow {
-    entry_on: NaiveDate,
-    kind: String,
-    voucher_no: String,
-    amount: f64,
-    balance: f64,
-    unit_code: Option<String>,
-    note: Option<String>,
-}
-
 const LEDGER: &[Col] = &[
     col("日期", Kind::Date, 11.0),
     col("类型", Kind::Text, 6.0),
@@ -154,10 +144,11 @@ const LEDGER: &[Col] = &[
 pub(super) async fn funds(state: &AppState, p: &Principal, params: &Params) -> Result<Report, ApiError> {
     let code = params.project.as_deref().unwrap_or_default();
     let (id, name) = project(state, p, code).await?;
-    let rows: Vec<LedgerRow> =
-        sqlx::query_as(include_str!("sql/fund_statement.sql")).bind(id).fetch_all(&state.bulk).await?;
-    let before = |r: &LedgerRow| params.from.is_some_and(|f| r.entry_on < f);
-    let after = |r: &LedgerRow| params.to.is_some_and(|t| r.entry_on > t);
+    let mut conn = state.bulk.acquire().await?;
+    let (mut rows, _) = crate::relocation::funds::ledger(&mut conn, id, None).await?;
+    rows.reverse(); // oldest first
+    let before = |r: &LedgerEntry| params.from.is_some_and(|f| r.on < f);
+    let after = |r: &LedgerEntry| params.to.is_some_and(|t| r.on > t);
     let opening = rows.iter().take_while(|r| before(r)).last().map_or(0.0, |r| r.balance);
     let mut table = Table::new("对账单", "专户收支明细", LEDGER);
     table.rows.push(vec![
@@ -175,7 +166,7 @@ pub(super) async fn funds(state: &AppState, p: &Principal, params: &Params) -> R
         let deposit = r.kind == "deposit";
         closing = r.balance;
         table.rows.push(vec![
-            Value::Date(r.entry_on),
+            Value::Date(r.on),
             Value::Text(if deposit { "拨入" } else { "支付" }.into()),
             Value::Text(r.voucher_no),
             r.unit_code.into(),

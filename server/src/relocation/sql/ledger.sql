@@ -1,5 +1,5 @@
 -- The ledger (台账) of project $1: deposits in, paid payments out, each with the balance after
--- it; newest first, at most $2, with the number of entries.
+-- it; newest first, at most $2 (null: all), with the number of entries.
 WITH entries AS (
     SELECT deposited_on AS entry_on, 'deposit' AS kind, voucher_no, amount, NULL::text AS unit_code,
            coalesce(source, note) AS note, id
