@@ -120,39 +120,58 @@ pub fn report_pdf(report: &Report, font: &CjkFont) -> Result<Vec<u8>, PrintError
 }
 
 /// The cell size and column widths of a section: the cells get smaller (down to 5 points)
-/// until the columns that do not wrap take at most three quarters of the line.
+/// until the columns that do not wrap take at most three quarters of the line and the short
+/// texts fit beside them.
 fn fit(flow: &Flow<'_>, s: &Section) -> (f32, Vec<f32>) {
     let all = flow.right - LEFT;
     let mut size = CELL;
     loop {
-        let w = widths(flow, s, size);
+        let (w, least) = widths(flow, s, size);
         let fixed: f32 = w.iter().zip(&s.columns).filter(|(_, c)| c.nowrap).map(|(w, _)| w).sum();
-        if fixed <= 0.75 * all || size <= 5.0 {
+        if (fixed <= 0.75 * all && least <= all) || size <= 5.0 {
             return (size, w);
         }
         size = (size - 0.5).max(5.0);
     }
 }
 
-/// Column widths: a column that does not wrap as wide as its widest cell (and half its title, which may
-/// wrap once); text columns share what is left by weight, each at least two characters wide.
-fn widths(flow: &Flow<'_>, s: &Section, size: f32) -> Vec<f32> {
+/// Column widths, and the least they need: a column that does not wrap as wide as its widest
+/// cell (and half its title, which may wrap once); text columns share what is left by weight,
+/// each as wide as its widest cell up to six characters. Too wide, the long texts give way
+/// first, then the short ones (down to two characters), then everything in proportion.
+fn widths(flow: &Flow<'_>, s: &Section, size: f32) -> (Vec<f32>, f32) {
     let all = flow.right - LEFT;
     let natural = |i: usize| {
         let cells = s.rows.iter().chain(&s.totals).map(|r| flow.width(&r[i], size)).fold(0.0, f32::max);
         cells.max(flow.width(&s.columns[i].title, size) / 2.0) + PAD + 1.0
     };
+    let two = 2.0 * size + PAD;
     let mut out: Vec<f32> = (0..s.columns.len()).map(|i| if s.columns[i].nowrap { natural(i) } else { 0.0 }).collect();
     let fixed: f32 = out.iter().sum();
     let weights: f32 = s.columns.iter().filter(|c| !c.nowrap).map(|c| c.weight.max(0.1)).sum();
     let rest = (all - fixed).max(0.0);
-    for (w, c) in out.iter_mut().zip(&s.columns).filter(|(_, c)| !c.nowrap) {
-        *w = (rest * c.weight.max(0.1) / weights.max(0.1)).max(2.0 * size + PAD);
+    let mut least = fixed;
+    let mut shorts = vec![0.0; s.columns.len()];
+    for (i, (w, c)) in out.iter_mut().zip(&s.columns).enumerate().filter(|(_, (_, c))| !c.nowrap) {
+        shorts[i] = natural(i).min(6.0 * size + PAD + 1.0).max(two);
+        least += shorts[i];
+        *w = (rest * c.weight.max(0.1) / weights.max(0.1)).max(shorts[i]);
     }
-    // Too wide all the same: everything shrinks in proportion.
+    // Too wide: long texts give way down to six characters, then every text down to two.
+    for floor in [shorts.clone(), vec![two; s.columns.len()]] {
+        let excess = out.iter().sum::<f32>() - all;
+        let text = |i: usize| !s.columns[i].nowrap;
+        let give: f32 = (0..out.len()).filter(|&i| text(i)).map(|i| (out[i] - floor[i]).max(0.0)).sum();
+        if excess <= 0.0 || give <= 0.0 {
+            continue;
+        }
+        for i in (0..out.len()).filter(|&i| text(i)) {
+            out[i] -= excess.min(give) * (out[i] - floor[i]).max(0.0) / give;
+        }
+    }
     let total: f32 = out.iter().sum();
     if total > all {
         out.iter_mut().for_each(|w| *w *= all / total);
     }
-    out
+    (out, least)
 }

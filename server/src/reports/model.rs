@@ -239,7 +239,11 @@ pub fn pdf(report: &Report) -> Result<Vec<u8>, ApiError> {
                         title: c.title.to_owned(),
                         weight: c.width as f32,
                         numeric: !matches!(c.kind, Kind::Text | Kind::Date),
-                        nowrap: c.kind != Kind::Text || c.title.contains("编号") || c.title.contains("代码"),
+                        // Codes stay whole; document numbers (协议编号, 凭证号) may wrap.
+                        nowrap: c.kind != Kind::Text
+                            || c.title.ends_with("单元编号")
+                            || c.title == "项目编号"
+                            || c.title.contains("代码"),
                     })
                     .collect(),
                 rows: t.rows.iter().map(|r| r.iter().map(Value::printed).collect()).collect(),
