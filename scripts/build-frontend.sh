@@ -24,7 +24,7 @@ wasm-bindgen --target web --no-typescript --out-dir dist.new \
     "$target_dir/wasm32-unknown-unknown/release/onemap_frontend.wasm"
 node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
     dist.new/onemap_frontend_bg.wasm -o dist.new/onemap_frontend_bg.wasm
-cp static/index.html static/app.css static/boot.js static/favicon.svg dist.new/
+cp static/index.html static/app.css static/boot.js static/favicon.svg static/print.html static/print.css static/print.js dist.new/
 cp node_modules/maplibre-gl/dist/maplibre-gl.mjs node_modules/maplibre-gl/dist/maplibre-gl-shared.mjs \
    node_modules/maplibre-gl/dist/maplibre-gl-worker.mjs node_modules/maplibre-gl/dist/maplibre-gl.css \
    dist.new/vendor/maplibre-gl/

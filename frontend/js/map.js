@@ -231,3 +231,9 @@ export function setBasemap(basemapJson) {
   });
   document.body.dataset.basemap = b.id;
 }
+
+// The map's centre as "lon,lat" (for the print page).
+export function mapCenter() {
+  const c = map.getCenter();
+  return `${c.lng.toFixed(6)},${c.lat.toFixed(6)}`;
+}

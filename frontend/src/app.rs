@@ -24,6 +24,7 @@ use crate::workplace::Revision;
 use crate::workplace::approvals::Inbox;
 use crate::workplace::cases::CaseQueue;
 use crate::workplace::exports::ExportPanel;
+use crate::workplace::print::PrintPanel;
 use crate::workplace::statistics::StatisticsPanel;
 use crate::workplace::unit_forms::WorkPanel;
 
@@ -184,6 +185,7 @@ pub fn App() -> impl IntoView {
             <CaseQueue lang=lang role=role />
             <ExportPanel lang=lang role=role gk_srid=gk_srid />
             <StatisticsPanel lang=lang role=role />
+            <PrintPanel lang=lang />
             <Show when=move || matches!(role.get(), Some(onemap_api::Role::Surveyor | onemap_api::Role::Admin))>
                 <button class="user" data-testid="upload-button" on:click=move |_| set_upload_open.update(|o| *o = !*o)>
                     {move || tr(lang.get(), "成果上传", "Upload")}

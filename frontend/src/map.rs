@@ -41,6 +41,9 @@ extern "C" {
     /// place of the one shown before; None shows none.
     #[wasm_bindgen(js_name = setBasemap)]
     pub fn set_basemap(basemap_json: Option<String>);
+    /// The map's centre as `lon,lat`.
+    #[wasm_bindgen(js_name = mapCenter)]
+    pub fn map_center() -> String;
 }
 
 #[wasm_bindgen(module = "/js/survey.js")]

@@ -14,6 +14,7 @@ pub mod fields;
 pub mod funds;
 pub mod new_project;
 pub mod photos;
+pub mod print;
 pub mod project_forms;
 pub mod statistics;
 pub mod survey_unit;
