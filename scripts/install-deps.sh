@@ -9,6 +9,9 @@ want=(postgresql-15 postgresql-15-postgis-3 postgresql-contrib pkg-config ca-cer
       libfreetype-dev fonts-dejavu-core)
 # GDAL reads survey uploads (the server links libgdal; the gdal crate finds it with pkg-config).
 want+=(libgdal-dev)
+# SQLite: local MBTiles basemaps, through the same libsqlite3 GDAL uses (a second, bundled copy
+# in the process would take over GDAL's calls: its GeoPackage writer then fails).
+want+=(libsqlite3-dev)
 # Noto Sans CJK SC: the font printed documents (the compensation agreement PDF) are set in.
 want+=(fonts-noto-cjk)
 # pdftotext (poppler): the text of uploaded archive PDFs, for full-text search.
