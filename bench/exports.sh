@@ -13,16 +13,21 @@ start_server "$port"
 clerk=$(login "$port" clerk)
 [ -n "$clerk" ] || { echo "bench: could not log in as clerk" >&2; exit 1; }
 parcels=$(sql "SELECT count(*) FROM parcels")
+# ogr2ogr takes keyword connection strings (GDAL 3.6 misreads a postgres:// URI's database).
+pg=$(python3 -c 'import sys, urllib.parse as u; p = u.urlparse(sys.argv[1])
+print(f"host={p.hostname} port={p.port} dbname={p.path[1:]} user={p.username} password={u.unquote(p.password or str())}")' "$url")
 
 # export FORMAT → "seconds rows bytes"
 export_api() {
     local start end id status body
     start=$(date +%s.%N)
     body=$(curl -fsS "http://127.0.0.1:$port/api/exports" -H "authorization: Bearer $clerk" \
-        -H 'content-type: application/json' -d "{\"collection\":\"parcels\",\"format\":\"$1\"}")
+        -H 'content-type: application/json' -d "{\"collection\":\"parcels\",\"format\":\"$1\"}") ||
+        { echo "bench: POST /api/exports failed" >&2; exit 1; }
     id=$(echo "$body" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
     while :; do
-        body=$(curl -fsS "http://127.0.0.1:$port/api/exports/$id" -H "authorization: Bearer $clerk")
+        body=$(curl -fsS "http://127.0.0.1:$port/api/exports/$id" -H "authorization: Bearer $clerk") ||
+            { echo "bench: the server stopped answering (see its log)" >&2; exit 1; }
         status=$(echo "$body" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')
         [ "$status" = done ] && break
         [ "$status" = failed ] && { echo "bench: export failed: $body" >&2; exit 1; }
@@ -43,9 +48,9 @@ export_ogr() {
     start=$(date +%s.%N)
     if [ "$1" = gpkg ]; then
         out=$work/ogr/parcels.gpkg
-        ogr2ogr -f GPKG "$out" "PG:$url" -sql "SELECT $columns FROM parcels ORDER BY unit_code" -nln parcels
+        ogr2ogr -f GPKG "$out" "PG:$pg" -sql "SELECT $columns FROM parcels ORDER BY unit_code" -nln parcels
     else
-        ogr2ogr -f "ESRI Shapefile" "$work/ogr/parcels.shp" "PG:$url" -sql "SELECT $columns FROM parcels ORDER BY unit_code" \
+        ogr2ogr -f "ESRI Shapefile" "$work/ogr/parcels.shp" "PG:$pg" -sql "SELECT $columns FROM parcels ORDER BY unit_code" \
             -nln parcels -lco ENCODING=UTF-8
         out=$work/ogr/parcels.zip
         python3 -c 'import glob, sys, zipfile, os
@@ -54,6 +59,7 @@ with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
         if not f.endswith(".zip"): z.write(f, os.path.basename(f))' "$out"
     fi
     end=$(date +%s.%N)
+    [ -s "$out" ] || { echo "bench: ogr2ogr wrote nothing" >&2; exit 1; }
     echo "$(echo "$end - $start" | bc) $(stat -c %s "$out")"
 }
 
