@@ -1,7 +1,7 @@
 //! Exports (issue 18): every format written with GDAL and read back by GDAL's own `ogrinfo`,
 //! its feature count equal to the OGC API's `numberMatched` for the same filter; standard field
-//! names; a GBK Shapefile read back; personal data masked by role as in the API; bad requests refused; every
-//! export audited.
+//! names; a GBK Shapefile read back; personal data masked by role as in the API; bad requests
+//! refused; every export audited; a failed export marked failed, audited, and leaving no file.
 
 mod common;
 
@@ -207,4 +207,36 @@ async fn a_gbk_shapefile_reads_back_and_personal_data_are_masked_by_role() {
     assert_eq!(s, 404, "the clerk's export is not the officer's");
     let (s, list) = get_json(&d.client, format!("{}/api/exports", d.base), Some(&clerk)).await;
     assert_eq!((s, list.as_array().map(Vec::len)), (200, Some(1)), "{list}");
+
+    // A job that fails (here its staging directory cannot be made: `.incoming` is a file) is
+    // marked failed with its reason and audited, leaves no file, and its download is refused.
+    let exports_dir = d.env.data_dir().join("files/exports");
+    let files_before = std::fs::read_dir(&exports_dir).map(|r| r.count()).unwrap_or(0);
+    let incoming = d.env.data_dir().join("files/.incoming");
+    let _ = std::fs::remove_dir_all(&incoming);
+    std::fs::write(&incoming, b"not a directory").unwrap();
+    let (status, job) = start(&d, &clerk, json!({"collection": "parcels", "format": "gpkg"})).await;
+    assert_eq!(status, 202, "{job}");
+    let id = job["id"].as_str().unwrap();
+    let started = Instant::now();
+    let failed = loop {
+        let (_, j) = get_json(&d.client, format!("{}/api/exports/{id}", d.base), Some(&clerk)).await;
+        if j["status"] == "failed" {
+            break j;
+        }
+        assert_ne!(j["status"], "done", "{j}");
+        assert!(started.elapsed() < Duration::from_secs(60), "export not failed: {j}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert!(failed["error"].as_str().is_some_and(|e| !e.is_empty()) && failed["file_name"].is_null(), "{failed}");
+    let (s, v) = get_json(&d.client, format!("{}/api/exports/{id}/file", d.base), Some(&clerk)).await;
+    assert_eq!((s, v["code"].as_str()), (409, Some("export_not_ready")), "{v}");
+    let outcome: String = sqlx::query_scalar("SELECT outcome FROM audit_log WHERE action = 'export' AND target = $1")
+        .bind(id)
+        .fetch_one(&d.pool)
+        .await
+        .unwrap();
+    assert_eq!(outcome, "failure");
+    assert_eq!(std::fs::read_dir(&exports_dir).map(|r| r.count()).unwrap_or(0), files_before, "no file was placed");
+    std::fs::remove_file(&incoming).unwrap();
 }
