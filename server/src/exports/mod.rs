@@ -63,6 +63,8 @@ struct Row {
     progress_done: i64,
     progress_total: i64,
     file_name: Option<String>,
+    /// Under the files directory, once done (not shown).
+    file_path: Option<String>,
     size_bytes: Option<i64>,
     error: Option<String>,
     requested_by: String,
@@ -95,7 +97,7 @@ impl From<Row> for ExportJob {
 }
 
 const COLUMNS: &str = "id, collection, format, crs, filter, bbox, naming, encoding, status, progress_done, \
-                       progress_total, file_name, size_bytes, error, requested_by, created_at, finished_at";
+                       progress_total, file_name, file_path, size_bytes, error, requested_by, created_at, finished_at";
 
 /// Starts an export.
 #[utoipa::path(post, path = "/api/exports", tag = "导出 exports", request_body = ExportRequest,
@@ -228,9 +230,7 @@ async fn file(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let row = find(&state, &p, &id).await?;
-    let path: Option<String> =
-        sqlx::query_scalar("SELECT file_path FROM exports WHERE id = $1").bind(row.id).fetch_one(&state.pool).await?;
-    let (Some(path), Some(name), "done") = (path, row.file_name.clone(), row.status.as_str()) else {
+    let (Some(path), Some(name), "done") = (row.file_path.clone(), row.file_name.clone(), row.status.as_str()) else {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
             "export_not_ready",
