@@ -7,6 +7,14 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use serde::Deserialize;
 
+mod basemaps;
+mod sections;
+
+pub use basemaps::BasemapConfig;
+use basemaps::checked_basemaps;
+pub use sections::{ArchivesConfig, ExchangeConfig, ExportsConfig};
+use sections::{checked_archives, checked_exchange};
+
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read config file {path}: {source}")]
@@ -171,164 +179,6 @@ struct FileConfig {
     basemaps: Vec<BasemapConfig>,
 }
 
-/// `[[basemaps]]` of onemap.toml: a background layer the layer panel offers (none by default).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BasemapConfig {
-    /// Letters, digits, `-` and `_`: the id in `/basemaps/{id}/…` and the style.
-    pub id: String,
-    /// The name in the layer panel, e.g. 天地图影像.
-    pub name: String,
-    /// `tianditu`, `xyz`, `wmts` or `mbtiles`.
-    pub kind: String,
-    /// xyz and wmts: the tile URL with `{z}`, `{x}` and `{y}` (a WMTS KVP GetTile URL with them
-    /// in TILEMATRIX, TILECOL and TILEROW, Web Mercator tile matrix set).
-    pub url: Option<String>,
-    /// tianditu: `vec` (矢量) or `img` (影像); its annotation layer (cva, cia) comes along.
-    pub layer: Option<String>,
-    /// tianditu: the key (tk); it reaches the browser, as 天地图's browser keys are meant to.
-    pub key: Option<String>,
-    /// mbtiles: the file (relative paths: under the data directory).
-    pub path: Option<PathBuf>,
-    pub attribution: Option<String>,
-    /// Highest zoom of the source [default: 18].
-    pub max_zoom: Option<u8>,
-}
-
-/// Each basemap complete for its kind, ids unique.
-fn checked_basemaps(mut list: Vec<BasemapConfig>, data_dir: &Path) -> Result<Vec<BasemapConfig>, ConfigError> {
-    for b in &mut list {
-        b.path = b.path.take().map(|p| if p.is_relative() { data_dir.join(p) } else { p });
-    }
-    let bad = |b: &BasemapConfig, why: &str| ConfigError::Invalid(format!("[[basemaps]] {:?}: {why}", b.id));
-    for (i, b) in list.iter().enumerate() {
-        if b.id.is_empty() || !b.id.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_') {
-            return Err(bad(b, "id is letters, digits, - and _"));
-        }
-        if list[..i].iter().any(|o| o.id == b.id) {
-            return Err(bad(b, "id appears twice"));
-        }
-        let ok = match b.kind.as_str() {
-            "tianditu" => {
-                matches!(b.layer.as_deref(), Some("vec" | "img")) && b.key.as_deref().is_some_and(|k| !k.is_empty())
-            }
-            "xyz" | "wmts" => b.url.as_deref().is_some_and(|u| {
-                (u.starts_with("https://") || u.starts_with("http://"))
-                    && ["{z}", "{x}", "{y}"].iter().all(|p| u.contains(p))
-            }),
-            "mbtiles" => b.path.is_some(),
-            _ => return Err(bad(b, "kind is tianditu, xyz, wmts or mbtiles")),
-        };
-        if !ok {
-            return Err(bad(
-                b,
-                "tianditu needs layer (vec or img) and key; xyz and wmts an http(s) url with {z}, {x}, {y}; mbtiles a path",
-            ));
-        }
-    }
-    Ok(list)
-}
-
-/// `[exports]` of onemap.toml: limits of `POST /api/exports`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct ExportsConfig {
-    /// Most features one export may hold [default: 2000000]
-    pub max_rows: i64,
-    /// A lower limit for some roles, e.g. `{ appraiser = 50000 }` [default: none]
-    pub max_rows_by_role: std::collections::BTreeMap<String, i64>,
-}
-
-impl Default for ExportsConfig {
-    fn default() -> Self {
-        Self { max_rows: 2_000_000, max_rows_by_role: Default::default() }
-    }
-}
-
-impl ExportsConfig {
-    /// The limit of `role`.
-    pub fn max_rows(&self, role: onemap_api::Role) -> i64 {
-        self.max_rows_by_role.get(role.as_str()).copied().unwrap_or(self.max_rows).min(self.max_rows)
-    }
-}
-
-/// `[exchange]` of onemap.toml: pushing the outbox to the registration platform.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct ExchangeConfig {
-    /// POST each message here, in order, until it answers 2xx [default: none — receivers poll]
-    pub push_url: Option<String>,
-    /// Sent as `Authorization: Bearer <token>` when set
-    pub push_token: Option<String>,
-    /// How often to look for new messages, ms [default: 500]
-    pub poll_ms: u64,
-    /// The first retry's delay, ms; each failure doubles it [default: 1000]
-    pub backoff_ms: u64,
-    /// The longest delay between retries, s [default: 300]
-    pub max_backoff_secs: u64,
-    /// A push that has not answered in this many seconds failed [default: 10]
-    pub timeout_secs: u64,
-}
-
-impl Default for ExchangeConfig {
-    fn default() -> Self {
-        Self {
-            push_url: None,
-            push_token: None,
-            poll_ms: 500,
-            backoff_ms: 1000,
-            max_backoff_secs: 300,
-            timeout_secs: 10,
-        }
-    }
-}
-
-/// `[exchange]` checked, the command line's push URL first.
-fn checked_exchange(mut e: ExchangeConfig, url: Option<String>) -> Result<ExchangeConfig, ConfigError> {
-    e.push_url = url.or(e.push_url).filter(|u| !u.trim().is_empty()).map(|u| u.trim().to_owned());
-    if let Some(u) = &e.push_url
-        && !(u.starts_with("http://") || u.starts_with("https://"))
-    {
-        return Err(ConfigError::Invalid(format!("[exchange] push_url {u:?} is not an http:// or https:// URL")));
-    }
-    if e.poll_ms == 0 || e.backoff_ms == 0 || e.max_backoff_secs == 0 || e.timeout_secs == 0 {
-        return Err(ConfigError::Invalid(
-            "[exchange] poll_ms, backoff_ms, max_backoff_secs and timeout_secs are positive".into(),
-        ));
-    }
-    Ok(e)
-}
-
-/// `[archives]` of onemap.toml: field photos and archive documents.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct ArchivesConfig {
-    /// 档案号 scheme: `{project}`, `{category}` (two letters, e.g. PG), `{unit}`, `{year}`,
-    /// `{seq:N}` [default: `{project}-{category}-{seq:04}`]
-    pub archive_number_scheme: String,
-    /// 照片编号 scheme [default: `{project}-ZP-{seq:05}`]
-    pub photo_number_scheme: String,
-    /// A photo outside every unit goes to the nearest one within this many metres [default: 30]
-    pub photo_link_metres: f64,
-    /// Largest photo or document, MiB [default: 50]; a zip of photos or a batch may hold up
-    /// to `max_upload_mb`.
-    pub max_file_mb: u32,
-    /// Most files in one photo upload or batch [default: 2000]
-    pub max_files: usize,
-}
-
-impl Default for ArchivesConfig {
-    fn default() -> Self {
-        Self {
-            archive_number_scheme: onemap_intake::Scheme::DEFAULT_ARCHIVE.into(),
-            photo_number_scheme: onemap_intake::Scheme::DEFAULT_PHOTO.into(),
-            photo_link_metres: 30.0,
-            max_file_mb: 50,
-            max_files: 2000,
-        }
-    }
-}
-
 /// The resolved configuration every part of onemap reads.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -368,23 +218,6 @@ pub struct Config {
 }
 
 const DEFAULT_CONFIG_FILE: &str = "onemap.toml";
-
-/// `[archives]` with its numbering schemes parsed (a bad scheme stops the server at start).
-fn checked_archives(a: ArchivesConfig) -> Result<ArchivesConfig, ConfigError> {
-    for (key, scheme) in
-        [("archive_number_scheme", &a.archive_number_scheme), ("photo_number_scheme", &a.photo_number_scheme)]
-    {
-        onemap_intake::Scheme::parse(scheme)
-            .map_err(|e| ConfigError::Invalid(format!("[archives] {key} = {scheme:?}: {e}")))?;
-    }
-    if !(a.photo_link_metres.is_finite() && (0.0..=1000.0).contains(&a.photo_link_metres)) {
-        return Err(ConfigError::Invalid("[archives] photo_link_metres is between 0 and 1000".into()));
-    }
-    if a.max_file_mb == 0 || a.max_files == 0 {
-        return Err(ConfigError::Invalid("[archives] max_file_mb and max_files are positive".into()));
-    }
-    Ok(a)
-}
 
 impl Config {
     pub fn load(args: &GlobalArgs) -> Result<Self, ConfigError> {
@@ -520,32 +353,6 @@ fn default_pool() -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn basemaps_are_checked_and_mbtiles_paths_resolved() {
-        let dir = std::env::temp_dir().join(format!("onemap-basemaps-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let file = dir.join("c.toml");
-        let args = GlobalArgs { config: Some(file.clone()), data_dir: Some(dir.join("data")), ..Default::default() };
-        std::fs::write(
-            &file,
-            "[[basemaps]]\nid = \"m\"\nname = \"离线\"\nkind = \"mbtiles\"\npath = \"b/c.mbtiles\"\n",
-        )
-        .unwrap();
-        let c = Config::load(&args).unwrap();
-        assert_eq!(c.basemaps[0].path.as_deref(), Some(dir.join("data/b/c.mbtiles").as_path()));
-        for (toml, why) in [
-            ("id = \"t\"\nname = \"天地图\"\nkind = \"tianditu\"\nlayer = \"img\"\n", "needs layer"),
-            ("id = \"x\"\nname = \"x\"\nkind = \"xyz\"\nurl = \"https://a.b/{z}/{x}.png\"\n", "{z}, {x}, {y}"),
-            ("id = \"a b\"\nname = \"x\"\nkind = \"mbtiles\"\npath = \"p\"\n", "letters, digits"),
-            ("id = \"w\"\nname = \"x\"\nkind = \"wms\"\n", "kind is"),
-        ] {
-            std::fs::write(&file, format!("[[basemaps]]\n{toml}")).unwrap();
-            let err = Config::load(&args).unwrap_err().to_string();
-            assert!(err.contains("[[basemaps]]") && err.contains(why), "{toml}: {err}");
-        }
-        std::fs::remove_dir_all(dir).unwrap();
-    }
 
     #[test]
     fn flags_override_file_and_file_overrides_defaults() {
