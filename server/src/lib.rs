@@ -20,6 +20,7 @@ pub mod app;
 pub mod archives;
 pub mod audit;
 pub mod auth;
+pub mod backup;
 pub mod base;
 pub mod basemaps;
 pub mod config;

@@ -53,6 +53,9 @@ enum Command {
     /// Electronic certificates: sign those not signed yet
     #[command(subcommand)]
     Certificates(CertificatesCommand),
+    /// Backups: create, list, verify, restore, prune (pg_dump + the files, with a manifest)
+    #[command(subcommand)]
+    Backup(onemap::backup::cli::BackupCommand),
     /// Print every route and who may call it (the authorization matrix)
     Routes,
     /// Print the SQL of a tile request: `onemap tile-sql parcels,buildings 14` (parameters:
@@ -151,8 +154,12 @@ enum AuditCommand {
 
 #[derive(Subcommand)]
 enum DbCommand {
-    /// Apply pending migrations
-    Migrate,
+    /// Apply pending migrations (a database holding data is backed up first)
+    Migrate {
+        /// Do not back up before migrating
+        #[arg(long)]
+        no_backup: bool,
+    },
     /// Print the connection URL of the database in use (starts the embedded cluster if needed)
     Url,
     /// Start the embedded cluster (no-op when DATABASE_URL is set or it already runs)
@@ -199,6 +206,8 @@ enum CliError {
     Demo(#[from] onemap_demo::DemoError),
     #[error(transparent)]
     Admin(#[from] auth::admin::AdminError),
+    #[error(transparent)]
+    Backup(#[from] onemap::backup::BackupError),
     #[error("{0}")]
     Message(String),
 }
@@ -238,10 +247,14 @@ async fn run(command: Command, config: Config) -> Result<(), CliError> {
             // Documents filed before search existed (the demo's) get their search text.
             tokio::spawn(onemap::archives::text::index_unindexed(state.clone()));
             tokio::spawn(onemap::registration::push::run(state.pool.clone(), state.config.exchange.clone()));
+            tokio::spawn(onemap::backup::schedule::run_daily((*state.config).clone(), state.pool.clone()));
             app::serve(state, tiles, writer).await?;
         }
-        Command::Db(DbCommand::Migrate) => {
+        Command::Db(DbCommand::Migrate { no_backup }) => {
             let pool = db::connect(&config, 2).await?;
+            if !no_backup {
+                onemap::backup::cli::before_migrating(&config, &pool).await?;
+            }
             db::migrate(&pool).await?;
             let version = db::schema_version(&pool).await.map_err(db::DbError::from)?;
             println!("schema version {}", version.unwrap_or(0));
@@ -359,6 +372,7 @@ async fn run(command: Command, config: Config) -> Result<(), CliError> {
             let layers = tiles::parse_layers(&layers).map_err(|e| CliError::Message(e.message))?;
             println!("{}", tiles::tile_query(&layers, zoom));
         }
+        Command::Backup(cmd) => onemap::backup::cli::run(cmd, &config).await?,
         Command::Routes => {
             for r in app::route_list() {
                 println!("{}\t{}\t{}", r.method, r.path, r.access.describe());

@@ -8,10 +8,13 @@ use clap::Args;
 use serde::Deserialize;
 
 mod basemaps;
+mod operations;
 mod sections;
 
 pub use basemaps::BasemapConfig;
 use basemaps::checked_basemaps;
+pub use operations::{BackupConfig, MetricsConfig, TlsConfig};
+use operations::{checked_backup, checked_tls};
 pub use sections::{ArchivesConfig, ExchangeConfig, ExportsConfig};
 use sections::{checked_archives, checked_exchange};
 
@@ -176,6 +179,12 @@ struct FileConfig {
     #[serde(default)]
     exports: ExportsConfig,
     #[serde(default)]
+    backup: BackupConfig,
+    #[serde(default)]
+    metrics: MetricsConfig,
+    #[serde(default)]
+    tls: TlsConfig,
+    #[serde(default)]
     basemaps: Vec<BasemapConfig>,
 }
 
@@ -211,6 +220,9 @@ pub struct Config {
     pub archives: ArchivesConfig,
     pub exchange: ExchangeConfig,
     pub exports: ExportsConfig,
+    pub backup: BackupConfig,
+    pub metrics: MetricsConfig,
+    pub tls: TlsConfig,
     /// Background layers of the map (none by default).
     pub basemaps: Vec<BasemapConfig>,
     /// Scheme, host and port (no trailing slash) of the verification links in QR codes.
@@ -276,6 +288,9 @@ impl Config {
                 ..file.exports
             },
             basemaps: checked_basemaps(file.basemaps, &data_dir)?,
+            backup: checked_backup(file.backup, &data_dir)?,
+            metrics: file.metrics,
+            tls: checked_tls(file.tls)?,
             public_url: public_url(
                 args.public_url.clone().or(file.public_url),
                 args.bind.or(file.bind),
@@ -293,6 +308,11 @@ impl Config {
     /// Where uploaded and generated files (photos, documents, thumbnails) live.
     pub fn files_dir(&self) -> PathBuf {
         self.data_dir.join("files")
+    }
+
+    /// Where backups are written and read (`[backup] dir`, resolved at load).
+    pub fn backup_dir(&self) -> &Path {
+        self.backup.dir.as_deref().unwrap_or(Path::new("onemap-backups"))
     }
 }
 
