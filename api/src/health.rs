@@ -78,3 +78,12 @@ pub struct Stats {
     /// 档案
     pub archive_documents: i64,
 }
+
+/// 就绪检查 (`GET /ready`): the database answers and no migration is pending.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Ready {
+    /// `ready`
+    pub status: String,
+    pub schema_version: Option<i64>,
+}

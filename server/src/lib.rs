@@ -29,6 +29,7 @@ pub mod exports;
 pub mod files;
 pub mod health;
 pub mod identify;
+pub mod metrics;
 pub mod ogc;
 pub mod registration;
 pub mod relocation;

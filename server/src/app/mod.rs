@@ -56,7 +56,7 @@ fn modules() -> Modules {
     for m in [Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE] {
         core = core.route(m, "/api/{*rest}", Access::Public, api_not_found);
     }
-    let (tiles, ogc) = (crate::tiles::routes(), crate::ogc::routes());
+    let (tiles, ogc) = (crate::tiles::routes().merge(crate::metrics::routes()), crate::ogc::routes());
     // The API's own description, made from the routes above (and listing itself).
     let mut list = [core.list(), tiles.list(), ogc.list()].concat();
     list.extend(openapi::routes(Vec::new()).list().iter().cloned());
@@ -97,6 +97,7 @@ pub fn router(state: AppState, tiles: TileCache, counts: Counts) -> Router {
         .into_parts();
     let api = routes
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::authenticate))
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), crate::base::metrics::track))
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT));
     api.merge(ui).layer(
         ServiceBuilder::new()

@@ -35,6 +35,7 @@ pub fn document(routes: &[RouteInfo]) -> Document {
     let mut doc = Base::openapi();
     for part in [
         crate::health::Api::openapi(),
+        crate::metrics::Api::openapi(),
         crate::unit_codes::Api::openapi(),
         crate::search::Api::openapi(),
         crate::units::Api::openapi(),
@@ -78,6 +79,7 @@ pub fn document(routes: &[RouteInfo]) -> Document {
             Access::Public => "Access: everyone (anonymous callers too).".to_owned(),
             Access::Authenticated => "Access: any logged-in user or API key.".to_owned(),
             Access::Roles(_) => format!("Access: roles {}.", r.access.describe()),
+            Access::Monitoring => "Access: administrators, or a scraper with the `[metrics] token`.".to_owned(),
         };
         op.description = Some(match op.description.take() {
             Some(d) => format!("{d}\n\n{note}"),

@@ -223,9 +223,21 @@ async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<(Principal, Op
             via_cookie: false,
         };
         Ok((principal, None))
+    } else if !via_cookie && metrics_token(state, &token) {
+        // The scraper: no role, only the routes whose rule is Access::Monitoring.
+        Ok((Principal { actor: METRICS_ACTOR.into(), ..Principal::anonymous() }, None))
     } else {
         Err(AuthError::MalformedToken)
     }
+}
+
+/// The actor of a request that sent the `[metrics] token`.
+pub const METRICS_ACTOR: &str = "system:metrics";
+
+/// Whether `token` is the configured metrics token (compared by their hashes: no timing
+/// difference by how many leading characters match).
+fn metrics_token(state: &AppState, token: &str) -> bool {
+    state.config.metrics.token.as_deref().is_some_and(|t| !t.is_empty() && secret_hash(t) == secret_hash(token))
 }
 
 /// Projects a caller may see. None: all of them.

@@ -51,6 +51,11 @@ pub enum AuthError {
 
 impl From<AuthError> for ApiError {
     fn from(e: AuthError) -> Self {
+        // The database's failure as the database's (503 while it is away, 500 otherwise).
+        let e = match e {
+            AuthError::Db(db) => return ApiError::from(db),
+            other => other,
+        };
         let (status, code) = match &e {
             AuthError::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated"),
             AuthError::MalformedToken => (StatusCode::UNAUTHORIZED, "malformed_token"),
@@ -60,7 +65,7 @@ impl From<AuthError> for ApiError {
             AuthError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             AuthError::OutOfScope(_) => (StatusCode::FORBIDDEN, "project_out_of_scope"),
             AuthError::Csrf => (StatusCode::FORBIDDEN, "csrf_failed"),
-            AuthError::Db(e) => return ApiError::from(sqlx::Error::Protocol(e.to_string())),
+            AuthError::Db(_) => unreachable!("handled above"),
         };
         ApiError::new(status, code, e.to_string())
     }

@@ -15,6 +15,8 @@ pub enum Access {
     Authenticated,
     /// Only these roles.
     Roles(&'static [Role]),
+    /// Administrators, or a scraper sending the `[metrics] token` (`GET /metrics`).
+    Monitoring,
 }
 
 impl Access {
@@ -24,6 +26,7 @@ impl Access {
             Access::Public => "public".into(),
             Access::Authenticated => "authenticated".into(),
             Access::Roles(r) => r.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(","),
+            Access::Monitoring => "admin,metrics-token".into(),
         }
     }
 }
@@ -40,6 +43,10 @@ pub fn decide(access: Access, principal: &Principal) -> Result<(), AuthError> {
     let anonymous = principal.role == Role::Public;
     match access {
         Access::Public => Ok(()),
+        Access::Monitoring if principal.role == Role::Admin => Ok(()),
+        Access::Monitoring if principal.actor == super::middleware::METRICS_ACTOR => Ok(()),
+        Access::Monitoring if anonymous => Err(AuthError::Unauthenticated),
+        Access::Monitoring => Err(AuthError::Forbidden(principal.role.as_str())),
         Access::Authenticated | Access::Roles(_) if anonymous => Err(AuthError::Unauthenticated),
         Access::Authenticated => Ok(()),
         Access::Roles(roles) if roles.contains(&principal.role) => Ok(()),

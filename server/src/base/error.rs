@@ -97,9 +97,11 @@ impl From<sqlx::Error> for ApiError {
     /// The database's own words go to the log, never to the client.
     fn from(e: sqlx::Error) -> Self {
         match e {
-            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
-                tracing::warn!(error = %e, "database unavailable");
-                Self::new(StatusCode::SERVICE_UNAVAILABLE, "database_unavailable", "the database is not reachable")
+            // Also the server shutting down or restarting under a connection (57P01–57P03) and
+            // a broken connection (class 08): the database is away, not the request wrong.
+            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => unavailable(&e),
+            sqlx::Error::Database(ref d) if d.code().is_some_and(|c| c.starts_with("57P") || c.starts_with("08")) => {
+                unavailable(&e)
             }
             other => {
                 tracing::error!(error = %other, "database error");
@@ -111,6 +113,11 @@ impl From<sqlx::Error> for ApiError {
             }
         }
     }
+}
+
+fn unavailable(e: &sqlx::Error) -> ApiError {
+    tracing::warn!(error = %e, "database unavailable");
+    ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "database_unavailable", "the database is not reachable")
 }
 
 /// `Json` whose rejections (bad syntax, wrong content type, body too large) are problem bodies.

@@ -6,6 +6,7 @@ pub mod context;
 pub mod error;
 pub mod head;
 pub mod journal;
+pub mod metrics;
 pub mod refusals;
 pub mod sheet;
 pub mod unzip;
@@ -97,6 +98,8 @@ pub struct Shared {
     pub audit: AuditLog,
     /// Refused requests, aggregated per client address and reason before the audit log.
     pub refusals: Refusals,
+    /// Requests by route and status, and their latency (`GET /metrics`).
+    pub http_metrics: metrics::HttpMetrics,
 }
 
 impl AppState {
@@ -104,7 +107,15 @@ impl AppState {
     pub fn new(pool: PgPool, bulk: PgPool, config: Config, audit: AuditLog) -> Self {
         let window = std::time::Duration::from_secs(u64::from(config.refusal_window_secs));
         let refusals = Refusals::start(audit.clone(), window);
-        Self(Arc::new(Shared { pool, bulk, config: Arc::new(config), started: Instant::now(), audit, refusals }))
+        Self(Arc::new(Shared {
+            pool,
+            bulk,
+            config: Arc::new(config),
+            started: Instant::now(),
+            audit,
+            refusals,
+            http_metrics: metrics::HttpMetrics::default(),
+        }))
     }
 }
 

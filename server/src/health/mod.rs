@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{Method, StatusCode};
 use onemap_api::Problem;
-use onemap_api::health::{Health, StatementTimeouts, Stats, Version};
+use onemap_api::health::{Health, Ready, StatementTimeouts, Stats, Version};
 
 use crate::auth::Routes;
 use crate::auth::policy::Access;
@@ -14,13 +14,14 @@ use crate::base::AppState;
 pub fn routes() -> Routes {
     Routes::new()
         .route(Method::GET, "/health", Access::Public, health)
+        .route(Method::GET, "/ready", Access::Public, ready)
         .route(Method::GET, "/api/version", Access::Public, version)
         .route(Method::GET, "/api/stats", Access::Public, stats)
 }
 
 /// OpenAPI of this module's routes.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(health, version, stats))]
+#[openapi(paths(health, ready, version, stats))]
 pub struct Api;
 
 /// Database reachable, PostGIS version, schema version.
@@ -49,6 +50,33 @@ async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiError>
         uptime_seconds: state.started.elapsed().as_secs(),
         statement_timeouts: StatementTimeouts { api, bulk },
     }))
+}
+
+/// Readiness for a load balancer: 200 when the database answers and every migration this
+/// binary carries is applied; 503 otherwise (`/health` stays the liveness check).
+#[utoipa::path(get, path = "/ready", tag = "运行状态 health",
+    responses((status = 200, body = Ready), (status = 503, description = "database unreachable or migrations pending", body = Problem, content_type = "application/problem+json")))]
+async fn ready(State(state): State<AppState>) -> Result<Json<Ready>, ApiError> {
+    let applied = tokio::time::timeout(std::time::Duration::from_secs(3), crate::db::schema_version(&state.pool))
+        .await
+        .map_err(|_| not_ready("database_unavailable", "the database did not answer within 3 s".into()))?
+        .map_err(|e| not_ready("database_unavailable", format!("the database is not reachable: {e}")))?;
+    let carried = crate::db::MIGRATOR.iter().map(|m| m.version).max();
+    if applied < carried {
+        return Err(not_ready(
+            "migrations_pending",
+            format!(
+                "migrations are pending: the database is at {}, this onemap needs {} (run `onemap db migrate`)",
+                applied.unwrap_or(0),
+                carried.unwrap_or(0)
+            ),
+        ));
+    }
+    Ok(Json(Ready { status: "ready".into(), schema_version: applied }))
+}
+
+fn not_ready(code: &'static str, message: String) -> ApiError {
+    ApiError::new(StatusCode::SERVICE_UNAVAILABLE, code, message)
 }
 
 /// Build facts; `schema_version` is the newest migration this binary carries.

@@ -65,6 +65,17 @@ pub struct TileCache {
     /// the query runs), and an invalidation does not touch entries inserted after it.
     generation: Arc<Mutex<u64>>,
     in_flight: InFlight,
+    /// Requests answered from the cache, and those that made their tile (`GET /metrics`).
+    hits: Arc<std::sync::atomic::AtomicU64>,
+    misses: Arc<std::sync::atomic::AtomicU64>,
+}
+
+/// What the cache holds and how it did, for `GET /metrics`.
+pub struct CacheStats {
+    pub hits: u64,
+    pub misses: u64,
+    pub bytes: u64,
+    pub entries: u64,
 }
 
 impl TileCache {
@@ -74,7 +85,23 @@ impl TileCache {
             .weigher(|k: &TileKey, t: &Tile| (t.data.len() + 64 + 8 * k.layers.len()).try_into().unwrap_or(u32::MAX))
             .support_invalidation_closures()
             .build();
-        Self { tiles, generation: Arc::new(Mutex::new(0)), in_flight: InFlight::default() }
+        Self {
+            tiles,
+            generation: Arc::new(Mutex::new(0)),
+            in_flight: InFlight::default(),
+            hits: Default::default(),
+            misses: Default::default(),
+        }
+    }
+
+    pub fn stats(&self) -> CacheStats {
+        self.tiles.run_pending_tasks();
+        CacheStats {
+            hits: self.hits.load(Ordering::Relaxed),
+            misses: self.misses.load(Ordering::Relaxed),
+            bytes: self.tiles.weighted_size(),
+            entries: self.tiles.entry_count(),
+        }
     }
 
     /// The invalidation count, taken before a tile's query runs.
@@ -95,8 +122,10 @@ impl TileCache {
         Fut: Future<Output = Result<Tile, E>>,
     {
         if let Some(t) = self.tiles.get(&key) {
+            self.hits.fetch_add(1, Ordering::Relaxed);
             return Ok((t, true));
         }
+        self.misses.fetch_add(1, Ordering::Relaxed);
         let cell = self.in_flight.lock().expect("in-flight lock").entry(key.clone()).or_default().clone();
         let made_here = AtomicBool::new(false);
         let result = cell

@@ -1,0 +1,200 @@
+//! Operations: `/ready`, `GET /metrics` (restricted; parsed by prometheus_client's OpenMetrics
+//! parser), and the embedded PostgreSQL restarted while requests flow — 503 problem bodies
+//! during the outage, recovery by itself within 5 s, tile invalidation by LISTEN after it.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{Demo, token, venv_bin};
+use serde_json::Value;
+
+const METRICS_TOKEN: &str = "scrape-3f1c9a";
+
+fn tile_url(base: &str, lon: f64, lat: f64, z: u8) -> String {
+    let n = f64::from(1u32 << z);
+    let x = ((lon + 180.0) / 360.0 * n).floor() as u32;
+    let r = lat.to_radians();
+    let y = ((1.0 - (r.tan() + 1.0 / r.cos()).ln() / std::f64::consts::PI) / 2.0 * n).floor() as u32;
+    format!("{base}/tiles/parcels,house_units/{z}/{x}/{y}.mvt")
+}
+
+async fn cache_state(client: &reqwest::Client, url: &str) -> String {
+    let r = client.get(url).send().await.unwrap();
+    assert_eq!(r.status(), 200, "{url}");
+    r.headers().get("x-cache").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default()
+}
+
+/// The exposition parsed by prometheus_client (strict OpenMetrics): every sample as
+/// `{name, labels, value}`.
+fn parse_openmetrics(text: &str) -> Vec<Value> {
+    let script = "import sys, json\n\
+        from prometheus_client.openmetrics.parser import text_string_to_metric_families\n\
+        out = []\n\
+        for f in text_string_to_metric_families(sys.stdin.read()):\n\
+        \x20   for s in f.samples:\n\
+        \x20       out.append({'family': f.name, 'type': f.type, 'name': s.name, 'labels': s.labels, 'value': s.value})\n\
+        print(json.dumps(out))";
+    let mut child = std::process::Command::new(venv_bin("python"))
+        .arg("-c")
+        .arg(script)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "the parser refused the exposition: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn sample<'a>(samples: &'a [Value], name: &str, labels: &[(&str, &str)]) -> Option<&'a Value> {
+    samples.iter().find(|s| s["name"] == name && labels.iter().all(|(k, v)| s["labels"][*k] == *v))
+}
+
+#[tokio::test]
+async fn metrics_readiness_and_a_database_restart() {
+    let config = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(config.path(), format!("[metrics]\ntoken = \"{METRICS_TOKEN}\"\n")).unwrap();
+    let mut d = Demo::start_with(&[("ONEMAP_CONFIG", config.path().to_str().unwrap())]).await;
+    let (client, base) = (d.client.clone(), d.base.clone());
+    let (client, base) = (&client, base.as_str());
+
+    let ready: Value = client.get(format!("{base}/ready")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(ready["status"], "ready", "{ready}");
+    assert!(ready["schema_version"].as_i64().unwrap() >= 20261206000001);
+
+    // Some traffic: unit lookups, a tile twice (a miss, then a hit), and a backup.
+    let clerk = token(client, base, "clerk").await;
+    let (unit, lon, lat): (String, f64, f64) = sqlx::query_as(
+        "SELECT unit_code, ST_X(ST_PointOnSurface(geom)), ST_Y(ST_PointOnSurface(geom)) FROM house_units ORDER BY id LIMIT 1",
+    )
+    .fetch_one(&d.pool)
+    .await
+    .unwrap();
+    for _ in 0..3 {
+        let r = client.get(format!("{base}/api/units/{unit}")).bearer_auth(&clerk).send().await.unwrap();
+        assert_eq!(r.status(), 200);
+    }
+    let near = tile_url(base, lon, lat, 16);
+    let far = tile_url(base, lon + 0.05, lat + 0.05, 16);
+    cache_state(client, &near).await;
+    assert_eq!(cache_state(client, &near).await, "HIT");
+    d.env.ok(&["backup", "create"]);
+
+    // Restricted: nobody anonymous, no clerk; the admin and the scraper's token.
+    let get = |bearer: Option<String>| {
+        let mut r = client.get(format!("{base}/metrics"));
+        if let Some(b) = bearer {
+            r = r.bearer_auth(b);
+        }
+        r.send()
+    };
+    assert_eq!(get(None).await.unwrap().status(), 401);
+    assert_eq!(get(Some(clerk.clone())).await.unwrap().status(), 403);
+    assert_eq!(get(Some("scrape-wrong".into())).await.unwrap().status(), 401);
+    let admin = token(client, base, "admin").await;
+    assert_eq!(get(Some(admin)).await.unwrap().status(), 200);
+    let r = get(Some(METRICS_TOKEN.into())).await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.headers()["content-type"].to_str().unwrap().starts_with("application/openmetrics-text"));
+    let text = r.text().await.unwrap();
+    let samples = parse_openmetrics(&text);
+
+    let units = [("method", "GET"), ("route", "/api/units/{code}"), ("status", "200")];
+    assert!(sample(&samples, "onemap_http_requests_total", &units).unwrap()["value"].as_f64().unwrap() >= 3.0);
+    let refused = [("route", "/metrics"), ("status", "403")];
+    assert_eq!(sample(&samples, "onemap_http_requests_total", &refused).unwrap()["value"], 1.0);
+    let count = [("route", "/api/units/{code}")];
+    assert!(
+        sample(&samples, "onemap_http_request_duration_seconds_count", &count).unwrap()["value"].as_f64().unwrap()
+            >= 3.0
+    );
+    assert!(
+        sample(
+            &samples,
+            "onemap_http_request_duration_seconds_bucket",
+            &[("route", "/api/units/{code}"), ("le", "+Inf")]
+        )
+        .is_some()
+    );
+    assert!(sample(&samples, "onemap_tile_cache_hits_total", &[]).unwrap()["value"].as_f64().unwrap() >= 1.0);
+    assert!(sample(&samples, "onemap_tile_cache_misses_total", &[]).unwrap()["value"].as_f64().unwrap() >= 1.0);
+    assert!(sample(&samples, "onemap_tile_cache_bytes", &[]).unwrap()["value"].as_f64().unwrap() > 0.0);
+    assert!(sample(&samples, "onemap_db_pool_connections", &[("pool", "api"), ("state", "idle")]).is_some());
+    let backup_at = sample(&samples, "onemap_backup_last_timestamp_seconds", &[]).expect("the backup is reported");
+    let now = chrono::Utc::now().timestamp() as f64;
+    assert!((now - backup_at["value"].as_f64().unwrap()).abs() < 600.0, "{backup_at}");
+    assert!(sample(&samples, "onemap_backup_last_size_bytes", &[]).unwrap()["value"].as_f64().unwrap() > 0.0);
+    assert!(text.contains("# TYPE onemap_jobs gauge"), "{text}");
+    assert!(text.contains("# TYPE onemap_exchange_lag_seconds gauge"), "{text}");
+
+    // The database restarted while requests flow.
+    let lookup = format!("{base}/api/units/{unit}");
+    d.env.ok(&["db", "stop"]);
+    let outage = Instant::now();
+    let mut answers = Vec::new();
+    while outage.elapsed() < Duration::from_secs(4) {
+        let started = Instant::now();
+        let r = client.get(&lookup).bearer_auth(&clerk).send().await.unwrap();
+        let status = r.status().as_u16();
+        let problem: Value = r.json().await.unwrap();
+        answers.push((status, problem["code"].as_str().unwrap_or("").to_owned(), started.elapsed()));
+    }
+    // The session lookup itself needs the database: 503 either way, as a problem body.
+    assert!(!answers.is_empty());
+    if answers.iter().any(|a| a.0 != 503) {
+        let log = d.server.log();
+        eprintln!("{}", &log[log.len().saturating_sub(3000)..]);
+    }
+    for (status, code, took) in &answers {
+        assert_eq!((*status, code.as_str()), (503, "database_unavailable"), "{answers:?}");
+        assert!(*took < Duration::from_secs(3), "an answer took {took:?} during the outage");
+    }
+    let r = client.get(format!("{base}/ready")).send().await.unwrap();
+    assert_eq!(r.status(), 503);
+    assert_eq!(r.json::<Value>().await.unwrap()["code"], "database_unavailable");
+
+    d.env.ok(&["db", "start"]);
+    let back = Instant::now();
+    loop {
+        let r = client.get(&lookup).bearer_auth(&clerk).send().await.unwrap();
+        if r.status() == 200 {
+            break;
+        }
+        assert_eq!(r.status(), 503);
+        assert!(back.elapsed() < Duration::from_secs(5), "not recovered 5 s after the database came back");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let recovered = back.elapsed();
+    eprintln!("recovered {recovered:?} after the database came back ({} answers during the outage)", answers.len());
+    assert_eq!(client.get(format!("{base}/ready")).send().await.unwrap().status(), 200);
+
+    // LISTEN resumed: both tiles cached after the listener is back (it clears the cache when
+    // it reconnects), then a change near one drops that one only.
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        for u in [&near, &far] {
+            cache_state(client, u).await;
+        }
+        tokio::time::sleep(Duration::from_millis(2500)).await;
+        if cache_state(client, &near).await == "HIT" && cache_state(client, &far).await == "HIT" {
+            break;
+        }
+        assert!(Instant::now() < deadline, "tiles are not cached again after the restart");
+    }
+    let pool = d.env.pool().await;
+    sqlx::query("UPDATE house_units SET room_label = 'after-restart' WHERE unit_code = $1")
+        .bind(&unit)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while cache_state(client, &near).await == "HIT" {
+        assert!(Instant::now() < deadline, "the change after the restart did not drop the tile");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(cache_state(client, &far).await, "HIT", "only the changed tile was dropped");
+}
