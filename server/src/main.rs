@@ -239,6 +239,8 @@ async fn run(command: Command, config: Config) -> Result<(), CliError> {
             tokio::spawn(tiles::listen(pool.clone(), tiles.clone()));
             let every = std::time::Duration::from_secs(u64::from(config.audit_head_secs));
             tokio::spawn(base::head::keep_recording(pool.clone(), config.data_dir.clone(), every));
+            // What a server killed mid-write left staged: settled now and every few minutes.
+            tokio::spawn(onemap::files::recover::keep_sweeping(pool.clone(), config.files_dir()));
             // Certificates are signed when first needed: a key must exist.
             onemap::registration::keys::store(&config)
                 .and_then(|s| s.init().map_err(onemap::registration::keys::broken))

@@ -198,3 +198,102 @@ async fn metrics_readiness_and_a_database_restart() {
     }
     assert_eq!(cache_state(client, &far).await, "HIT", "only the changed tile was dropped");
 }
+
+/// Every file under `dir` whose name ends with `suffix`, dot-directories included.
+fn files_ending(dir: &std::path::Path, suffix: &str) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        for e in entries.map(Result::unwrap) {
+            if e.file_type().unwrap().is_dir() {
+                stack.push(e.path());
+            } else if e.file_name().to_string_lossy().ends_with(suffix) {
+                out.push(e.path());
+            }
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn a_kill_during_writes_loses_no_acknowledged_write() {
+    let mut d = Demo::start().await;
+    let officer = token(&d.client, &d.base, "officer").await;
+    let before: i64 = sqlx::query_scalar("SELECT count(*) FROM archive_documents").fetch_one(&d.pool).await.unwrap();
+
+    // Sixty uploads at once; the server is killed (SIGKILL) once a few are acknowledged.
+    let acknowledged = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let mut uploads = tokio::task::JoinSet::new();
+    for i in 0..60 {
+        let (client, base, officer, acked) = (d.client.clone(), d.base.clone(), officer.clone(), acknowledged.clone());
+        uploads.spawn(async move {
+            let form = reqwest::multipart::Form::new()
+                .text("project", "WX-ZS-2025-02")
+                .text("category", "其他")
+                .text("title", format!("断电演练 {i}"))
+                .part("file", reqwest::multipart::Part::bytes(common::docx(&format!("第{i}份。"))).file_name("k.docx"));
+            let r = client.post(format!("{base}/api/archives")).bearer_auth(officer).multipart(form).send().await;
+            if let Ok(r) = r
+                && r.status() == 201
+                && let Ok(v) = r.json::<Value>().await
+            {
+                acked.lock().unwrap().push(v["archive_no"].as_str().unwrap().to_owned());
+            }
+        });
+    }
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while acknowledged.lock().unwrap().len() < 15 {
+        assert!(Instant::now() < deadline, "no upload was acknowledged");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    d.server.child.kill().unwrap();
+    d.server.child.wait().unwrap();
+    while uploads.join_next().await.is_some() {}
+    let acked = acknowledged.lock().unwrap().clone();
+    let committed: i64 = sqlx::query_scalar("SELECT count(*) FROM archive_documents").fetch_one(&d.pool).await.unwrap();
+    eprintln!("{} acknowledged, {} committed of 60 when killed", acked.len(), committed - before);
+    assert!(acked.len() < 60, "the kill came after every upload: nothing was interrupted");
+
+    // Long after the crash (the staged files' clocks set back an hour), a server starts.
+    let files = d.env.data_dir().join("files");
+    let incoming_left = std::fs::read_dir(files.join(".incoming")).map(|d| d.count()).unwrap_or(0);
+    eprintln!(
+        "left by the kill: {} staged files, {incoming_left} uploads in .incoming",
+        files_ending(&files, ".part").len()
+    );
+    let hour_ago = std::time::SystemTime::now() - Duration::from_secs(3600);
+    for p in files_ending(&files, "") {
+        if p.to_string_lossy().contains(".incoming") || p.to_string_lossy().ends_with(".part") {
+            std::fs::File::options().write(true).open(&p).unwrap().set_modified(hour_ago).unwrap();
+        }
+    }
+    for e in std::fs::read_dir(files.join(".incoming")).into_iter().flatten().map(Result::unwrap) {
+        std::fs::File::open(e.path()).unwrap().set_modified(hour_ago).unwrap();
+    }
+    d.server = common::Server::start(&d.env).await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !files_ending(&files, ".part").is_empty() {
+        assert!(Instant::now() < deadline, "staged files left: {:?}", files_ending(&files, ".part"));
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    // Every acknowledged write is there, every row has its whole file, and no file lacks its row.
+    let rows: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT archive_no, file_path, sha256::text FROM archive_documents")
+            .fetch_all(&d.pool)
+            .await
+            .unwrap();
+    for no in &acked {
+        assert!(rows.iter().any(|r| &r.0 == no), "acknowledged {no} is missing");
+    }
+    for (no, path, sha) in &rows {
+        let bytes = std::fs::read(files.join(path)).unwrap_or_else(|_| panic!("{no}: {path} is missing"));
+        use sha2::Digest;
+        assert_eq!(&hex::encode(sha2::Sha256::digest(&bytes)), sha, "{no}: {path} is not whole");
+    }
+    let on_disk = files_ending(&files.join("archives"), "");
+    assert_eq!(on_disk.len(), rows.len(), "a file without its row, or a row without its file");
+    let incoming = std::fs::read_dir(files.join(".incoming")).map(|d| d.count()).unwrap_or(0);
+    assert_eq!(incoming, 0, "uploads left in .incoming");
+}

@@ -3,6 +3,8 @@
 //! anything else as an attachment). `?thumbnail` gives a photo's thumbnail, upright, made once
 //! and kept (uploads make theirs at once).
 
+pub mod recover;
+
 use axum::Extension;
 use axum::body::Body;
 use axum::extract::{Path, State};
