@@ -113,12 +113,5 @@ pub fn sha256(bytes: &[u8]) -> String {
 
 /// A file-system failure while storing (507 when the disk is full).
 pub fn storage(e: std::io::Error) -> ApiError {
-    if e.raw_os_error() == Some(28) {
-        return ApiError::new(
-            axum::http::StatusCode::INSUFFICIENT_STORAGE,
-            "disk_full",
-            "the server's disk is full: nothing was stored (服务器磁盘已满)",
-        );
-    }
-    ApiError::internal(format!("storing a file: {e}"))
+    crate::base::upload::io_error(e)
 }

@@ -163,7 +163,17 @@ pub async fn receive_files(req: Request, dir: &Path, limit: u64, max_files: usiz
     Ok(Upload { files, fields })
 }
 
-fn io_error(e: std::io::Error) -> ApiError {
+/// A file-system failure while receiving or storing: 507 when the disk (or the quota) is full,
+/// 500 otherwise.
+pub fn io_error(e: std::io::Error) -> ApiError {
+    // ENOSPC, EDQUOT
+    if matches!(e.raw_os_error(), Some(28 | 122)) {
+        return ApiError::new(
+            axum::http::StatusCode::INSUFFICIENT_STORAGE,
+            "disk_full",
+            "the server's disk is full: nothing was stored (服务器磁盘已满，未保存任何内容)",
+        );
+    }
     ApiError::internal(format!("file system: {e}"))
 }
 
