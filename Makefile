@@ -6,7 +6,7 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/onemap/target
 CARGO ?= cargo
 ONEMAP := $(CARGO_TARGET_DIR)/release/onemap
 
-.PHONY: run test lint build frontend deps test-deps stop help fuzz bench-units bench-tiles bench-ogc bench-ui bench-import bench-relocation bench-photos bench-certificates bench-exchange bench-exports bench-reports
+.PHONY: run test lint build frontend deps test-deps stop help fuzz bench-units bench-tiles bench-ogc bench-ui bench-import bench-relocation bench-photos bench-certificates bench-exchange bench-exports bench-reports bench-backup
 FUZZ_SECONDS ?= 300
 
 help:
@@ -26,6 +26,7 @@ help:
 	@echo "make bench-exchange  exchange messages readable and pushed after a registration change, under load"
 	@echo "make bench-exports  every parcel as GeoPackage and zipped Shapefile, against ogr2ogr"
 	@echo "make bench-reports  each report as XLSX and PDF on the benchmark county"
+	@echo "make bench-backup  backup create, verify and restore of the benchmark county, beside pg_dump/pg_restore"
 
 run: deps build
 	$(ONEMAP) db migrate
@@ -96,3 +97,6 @@ bench-exports:
 
 bench-reports:
 	bench/reports.sh
+
+bench-backup:
+	bench/backup.sh

@@ -297,3 +297,49 @@ async fn a_kill_during_writes_loses_no_acknowledged_write() {
     let incoming = std::fs::read_dir(files.join(".incoming")).map(|d| d.count()).unwrap_or(0);
     assert_eq!(incoming, 0, "uploads left in .incoming");
 }
+
+/// Two servers on one database: a write through one drops the tile the other had cached (each
+/// LISTENs to the database's change notifications), and the other serves the written data.
+#[tokio::test]
+async fn two_servers_keep_their_tile_caches_consistent() {
+    let d = Demo::start().await;
+    let b = common::Server::start(&d.env).await;
+    let (client, a_base, b_base) = (&d.client, d.base.as_str(), b.base.as_str());
+    let (fid, lon, lat): (String, f64, f64) = sqlx::query_as(
+        "SELECT unit_code::text, ST_X(ST_PointOnSurface(geom)), ST_Y(ST_PointOnSurface(geom)) FROM parcels ORDER BY id LIMIT 1 OFFSET 10",
+    )
+    .fetch_one(&d.pool)
+    .await
+    .unwrap();
+    let (near, far) = (tile_url(b_base, lon, lat, 16), tile_url(b_base, lon + 0.05, lat + 0.05, 16));
+    // Both cached in B (after its listener is up: it clears the cache when it connects).
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        cache_state(client, &near).await;
+        cache_state(client, &far).await;
+        tokio::time::sleep(Duration::from_millis(2500)).await;
+        if cache_state(client, &near).await == "HIT" && cache_state(client, &far).await == "HIT" {
+            break;
+        }
+        assert!(Instant::now() < deadline, "B does not cache");
+    }
+
+    // The write goes through A (OGC API Features Part 4, with its ETag).
+    let surveyor = token(client, a_base, "surveyor").await;
+    let item = format!("{a_base}/ogc/collections/parcels/items/{fid}");
+    let r = client.get(&item).send().await.unwrap();
+    let tag = r.headers()["etag"].to_str().unwrap().to_owned();
+    let patch = serde_json::json!({"properties": {"address": "温县双机路2号"}});
+    let r = client.patch(&item).bearer_auth(&surveyor).header("if-match", tag).json(&patch).send().await.unwrap();
+    assert_eq!(r.status(), 204);
+
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while cache_state(client, &near).await == "HIT" {
+        assert!(Instant::now() < deadline, "B kept the tile A's write changed");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(cache_state(client, &far).await, "HIT", "B dropped only the changed tile");
+    let on_b: Value =
+        client.get(format!("{b_base}/ogc/collections/parcels/items/{fid}")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(on_b["properties"]["address"], "温县双机路2号", "{on_b}");
+}

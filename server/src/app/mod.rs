@@ -11,6 +11,7 @@ use tower_http::trace::TraceLayer;
 
 pub mod edge;
 mod openapi;
+mod tls;
 
 use crate::auth::Routes;
 use crate::auth::policy::Access;
@@ -25,6 +26,8 @@ pub enum ServeError {
     Bind { addr: std::net::SocketAddr, source: std::io::Error },
     #[error("server error: {0}")]
     Io(#[from] std::io::Error),
+    #[error("TLS: {0}")]
+    Tls(String),
 }
 
 /// The routes of every domain module, each with the state its handlers take.
@@ -136,10 +139,24 @@ pub async fn serve(
     crate::survey::jobs::resume(&state).await;
     crate::exports::job::resume(&state).await;
     crate::base::allow_origins(&crate::basemaps::origins(&state.config.basemaps));
+    let tls = match state.config.tls.files() {
+        Some((cert, key)) => Some(tls::config(cert, key)?),
+        None => None,
+    };
     let listener = TcpListener::bind(addr).await.map_err(|source| ServeError::Bind { addr, source })?;
-    tracing::info!(%addr, "onemap is serving on http://{addr}");
-    let app = router(state, tiles, Counts::default()).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    let app = router(state, tiles, Counts::default());
+    match tls {
+        Some(config) => {
+            tracing::info!(%addr, "onemap is serving on https://{addr}");
+            let app = app.layer(tls::hsts()).into_make_service_with_connect_info::<std::net::SocketAddr>();
+            tls::serve(listener.into_std()?, config, app, shutdown_signal()).await?;
+        }
+        None => {
+            tracing::info!(%addr, "onemap is serving on http://{addr}");
+            let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
+            axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+        }
+    }
     // The router (and with it every sender) is gone: the audit writer drains and stops.
     let _ = tokio::time::timeout(std::time::Duration::from_secs(10), audit_writer).await;
     if let Err(e) = crate::base::head::record(&pool, &data_dir).await {

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
-use sqlx::{Connection, PgConnection};
+use sqlx::{ConnectOptions, Connection, PgConnection};
 
 use super::BackupError;
 use super::manifest::AuditHead;
@@ -56,10 +56,17 @@ impl Target {
     }
 }
 
+/// A connection whose long statements (counting every table) are not logged as slow.
+async fn connect(url: &str) -> Result<PgConnection, BackupError> {
+    let o: sqlx::postgres::PgConnectOptions = url.parse()?;
+    let o = o.log_slow_statements(tracing::log::LevelFilter::Warn, std::time::Duration::from_secs(600));
+    Ok(o.connect().await?)
+}
+
 /// Dumps the database at `url` into `out` (custom format) in one snapshot, and reads the
 /// snapshot's row counts, audit head and schema version.
 pub async fn dump(url: &str, bin: &Path, out: &Path) -> Result<Snapshot, BackupError> {
-    let mut conn = PgConnection::connect(url).await?;
+    let mut conn = connect(url).await?;
     let mut tx = conn.begin().await?;
     sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute(&mut *tx).await?;
     let snapshot: String = sqlx::query_scalar("SELECT pg_export_snapshot()").fetch_one(&mut *tx).await?;
@@ -94,7 +101,7 @@ pub async fn dump(url: &str, bin: &Path, out: &Path) -> Result<Snapshot, BackupE
 /// Restores `dump` into the empty database at `url`: the server's role first (the dump grants
 /// to it), then `pg_restore` with two jobs.
 pub async fn restore(url: &str, bin: &Path, dump: &Path) -> Result<(), BackupError> {
-    let mut conn = PgConnection::connect(url).await?;
+    let mut conn = connect(url).await?;
     let tables: i64 = sqlx::query_scalar(include_str!("sql/user_tables.sql")).fetch_one(&mut conn).await?;
     if tables > 0 {
         return Err(BackupError::NotEmpty(format!(
@@ -116,7 +123,7 @@ fn dbname_of(url: &str) -> Result<String, BackupError> {
 
 /// Rows per table of the database at `url` now.
 pub async fn table_counts(url: &str) -> Result<BTreeMap<String, i64>, BackupError> {
-    let mut conn = PgConnection::connect(url).await?;
+    let mut conn = connect(url).await?;
     let rows: Vec<(String, i64)> = sqlx::query_as(include_str!("sql/table_counts.sql")).fetch_all(&mut conn).await?;
     conn.close().await?;
     Ok(rows.into_iter().collect())
