@@ -30,6 +30,8 @@ if [ "${1:-run}" = test ]; then
     want+=(zbar-tools openssl)
     # xmllint checks the exchange messages against their XSD.
     want+=(libxml2-utils)
+    # systemd-analyze checks deploy/onemap.service.
+    want+=(systemd)
 fi
 
 missing=()
