@@ -5,7 +5,13 @@
 #[test]
 fn the_systemd_unit_verifies() {
     let unit = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../deploy/onemap.service")).unwrap();
-    for line in ["User=onemap", "NoNewPrivileges=yes", "ProtectSystem=strict", "CapabilityBoundingSet=", "ExecStart=/opt/onemap/bin/onemap serve"] {
+    for line in [
+        "User=onemap",
+        "NoNewPrivileges=yes",
+        "ProtectSystem=strict",
+        "CapabilityBoundingSet=",
+        "ExecStart=/opt/onemap/bin/onemap serve",
+    ] {
         assert!(unit.lines().any(|l| l == line), "{line} missing");
     }
     let dir = tempfile::tempdir().unwrap();

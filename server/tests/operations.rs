@@ -343,3 +343,50 @@ async fn two_servers_keep_their_tile_caches_consistent() {
         client.get(format!("{b_base}/ogc/collections/parcels/items/{fid}")).send().await.unwrap().json().await.unwrap();
     assert_eq!(on_b["properties"]["address"], "温县双机路2号", "{on_b}");
 }
+
+/// A background job runs on one server only: an unfinished export whose lease another (live)
+/// server holds is left alone; once that server is gone (its connection, and with it the lock,
+/// closed), this server takes the export over and finishes it.
+#[tokio::test]
+async fn a_job_runs_on_one_server_and_is_taken_over_when_its_server_is_gone() {
+    let d = Demo::start().await;
+    let id: uuid::Uuid = sqlx::query_scalar(
+        "INSERT INTO exports (requested_by, role, collection, format, crs, naming, encoding, status)
+         VALUES ('user:admin', 'admin', 'parcels', 'geojson', 'CRS84', 'english', 'UTF-8', 'running')
+         RETURNING id",
+    )
+    .fetch_one(&d.pool)
+    .await
+    .unwrap();
+    // "Another server": a connection holding the export's lease.
+    let mut other = <sqlx::PgConnection as sqlx::Connection>::connect(&d.env.url()).await.unwrap();
+    sqlx::query("SELECT pg_advisory_lock(hashtextextended($1, 0))")
+        .bind(format!("export:{id}"))
+        .execute(&mut other)
+        .await
+        .unwrap();
+    let status = || async {
+        sqlx::query_scalar::<_, String>("SELECT status FROM exports WHERE id = $1")
+            .bind(id)
+            .fetch_one(&d.pool)
+            .await
+            .unwrap()
+    };
+    // Two sweeps of this server later, the export is still the other's.
+    tokio::time::sleep(Duration::from_secs(22)).await;
+    assert_eq!(status().await, "running");
+    let progress: i64 = sqlx::query_scalar("SELECT progress_done FROM exports WHERE id = $1")
+        .bind(id)
+        .fetch_one(&d.pool)
+        .await
+        .unwrap();
+    assert_eq!(progress, 0, "this server ran an export another server holds");
+
+    // The other server is gone: this one takes the export over and finishes it.
+    drop(other);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while status().await != "done" {
+        assert!(Instant::now() < deadline, "the export was not taken over: {}", status().await);
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}

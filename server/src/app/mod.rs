@@ -136,8 +136,17 @@ pub async fn serve(
 ) -> Result<(), ServeError> {
     let addr = state.config.listen;
     let (pool, data_dir) = (state.pool.clone(), state.config.data_dir.clone());
-    crate::survey::jobs::resume(&state).await;
-    crate::exports::job::resume(&state).await;
+    // Unfinished jobs no server holds: now, and every few seconds (a job of a server that died
+    // is taken over).
+    let sweeper = state.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(crate::base::lease::SWEEP_EVERY);
+        loop {
+            tick.tick().await;
+            crate::survey::jobs::resume(&sweeper).await;
+            crate::exports::job::resume(&sweeper).await;
+        }
+    });
     crate::base::allow_origins(&crate::basemaps::origins(&state.config.basemaps));
     let tls = match state.config.tls.files() {
         Some((cert, key)) => Some(tls::config(cert, key)?),

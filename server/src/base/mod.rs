@@ -6,6 +6,7 @@ pub mod context;
 pub mod error;
 pub mod head;
 pub mod journal;
+pub mod lease;
 pub mod metrics;
 pub mod refusals;
 pub mod sheet;
@@ -100,6 +101,8 @@ pub struct Shared {
     pub refusals: Refusals,
     /// Requests by route and status, and their latency (`GET /metrics`).
     pub http_metrics: metrics::HttpMetrics,
+    /// The background jobs this server runs (one server per job).
+    pub leases: lease::Leases,
 }
 
 impl AppState {
@@ -107,6 +110,7 @@ impl AppState {
     pub fn new(pool: PgPool, bulk: PgPool, config: Config, audit: AuditLog) -> Self {
         let window = std::time::Duration::from_secs(u64::from(config.refusal_window_secs));
         let refusals = Refusals::start(audit.clone(), window);
+        let leases = lease::Leases::new(pool.clone());
         Self(Arc::new(Shared {
             pool,
             bulk,
@@ -115,6 +119,7 @@ impl AppState {
             audit,
             refusals,
             http_metrics: metrics::HttpMetrics::default(),
+            leases,
         }))
     }
 }

@@ -24,7 +24,24 @@ const BATCH: usize = 2_000;
 /// Starts export `id` on its own task.
 pub fn spawn(state: AppState, id: Uuid) {
     tokio::spawn(async move {
-        if let Err(message) = run(&state, id).await {
+        // One server runs a job: the one that holds its lease.
+        let lease = format!("export:{id}");
+        match state.leases.take(&lease).await {
+            Ok(true) => {}
+            Ok(false) => return,
+            Err(e) => return tracing::warn!(export = %id, error = %e, "export not started: no lease"),
+        }
+        let resumed: bool = sqlx::query_scalar("SELECT status = 'running' FROM exports WHERE id = $1")
+            .bind(id)
+            .fetch_one(&state.pool)
+            .await
+            .unwrap_or(false);
+        if resumed {
+            tracing::info!(export = %id, "restarting an interrupted export");
+        }
+        let outcome = run(&state, id).await;
+        state.leases.give(&lease).await;
+        if let Err(message) = outcome {
             tracing::warn!(export = %id, %message, "export failed");
             let failed = sqlx::query(
                 "UPDATE exports SET status = 'failed', error = $2, finished_at = now()
@@ -44,7 +61,7 @@ pub fn spawn(state: AppState, id: Uuid) {
     });
 }
 
-/// Starts over the exports a stopped server left unfinished.
+/// Starts over the unfinished exports no running server holds (those a stopped server left).
 pub async fn resume(state: &AppState) {
     let ids: Vec<Uuid> =
         sqlx::query_scalar("SELECT id FROM exports WHERE status IN ('queued', 'running') ORDER BY created_at")
@@ -52,7 +69,6 @@ pub async fn resume(state: &AppState) {
             .await
             .unwrap_or_default();
     for id in ids {
-        tracing::info!(export = %id, "restarting an interrupted export");
         spawn(state.clone(), id);
     }
 }

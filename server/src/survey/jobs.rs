@@ -54,7 +54,16 @@ impl From<ReadError> for Failure {
 /// Starts the job of an import on its own task.
 pub fn spawn(state: AppState, id: Uuid) {
     tokio::spawn(async move {
-        if let Err(f) = run(&state, id).await {
+        // One server validates an import: the one that holds its lease.
+        let lease = format!("import:{id}");
+        match state.leases.take(&lease).await {
+            Ok(true) => {}
+            Ok(false) => return,
+            Err(e) => return tracing::warn!(import = %id, error = %e, "import not started: no lease"),
+        }
+        let outcome = run(&state, id).await;
+        state.leases.give(&lease).await;
+        if let Err(f) = outcome {
             tracing::warn!(import = %id, code = f.code, message = %f.message, "import failed");
             let problem =
                 json!({"type": "about:blank", "title": f.code, "status": 422, "code": f.code, "detail": f.message});
@@ -68,14 +77,13 @@ pub fn spawn(state: AppState, id: Uuid) {
     });
 }
 
-/// Picks up the imports a stopped server left validating.
+/// Picks up the imports left validating that no running server holds.
 pub async fn resume(state: &AppState) {
     let ids: Vec<Uuid> = sqlx::query_scalar("SELECT id FROM imports WHERE status = 'validating' ORDER BY created_at")
         .fetch_all(&state.pool)
         .await
         .unwrap_or_default();
     for id in ids {
-        tracing::info!(import = %id, "resuming an interrupted import");
         spawn(state.clone(), id);
     }
 }
