@@ -10,8 +10,9 @@ prepare_county
 backups=$work/backups
 bin=/usr/lib/postgresql/15/bin
 parcels=$(sql "SELECT count(*) FROM parcels")
-files=$(find "$ONEMAP_DATA_DIR/files" -type f -not -path '*/.*' | wc -l)
-files_bytes=$(du -sb --exclude='.*' "$ONEMAP_DATA_DIR/files" | cut -f1)
+# The files a backup holds: not uploads in flight (.incoming, *.part).
+files=$(find "$ONEMAP_DATA_DIR/files" -type f -not -path '*/files/.*' -not -name '*.part' | wc -l)
+files_bytes=$(find "$ONEMAP_DATA_DIR/files" -type f -not -path '*/files/.*' -not -name '*.part' -printf '%s\n' | awk '{s += $1} END {print s + 0}')
 db_bytes=$(sql "SELECT pg_database_size(current_database())")
 
 # timed COMMAND… → seconds (the command's standard output to $work/out, its log to $work/err)

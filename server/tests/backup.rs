@@ -9,7 +9,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::{Demo, Server, docx, token};
+use common::{Demo, Server, docx, get_json, token};
 use sha2::Digest;
 
 const PROJECT: &str = "WX-ZS-2025-02";
@@ -79,16 +79,8 @@ async fn restore_drill() {
     assert_eq!(pdf.status(), 200);
     let unit: String =
         sqlx::query_scalar("SELECT unit_code FROM parcels ORDER BY id LIMIT 1").fetch_one(&d.pool).await.unwrap();
-    let before_unit: serde_json::Value = d
-        .client
-        .get(format!("{}/api/units/{unit}", d.base))
-        .bearer_auth(&clerk)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (status, before_unit) = get_json(&d.client, format!("{}/api/units/{unit}", d.base), Some(&clerk)).await;
+    assert_eq!(status, 200);
     d.server.terminate();
 
     // The backup, outside the data directory.
@@ -139,16 +131,7 @@ async fn restore_drill() {
     // The server on the restored data serves the same unit and the document's file.
     let server = Server::start(&d.env).await;
     let clerk = token(&d.client, &server.base, "clerk").await;
-    let after_unit: serde_json::Value = d
-        .client
-        .get(format!("{}/api/units/{unit}", server.base))
-        .bearer_auth(&clerk)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (_, after_unit) = get_json(&d.client, format!("{}/api/units/{unit}", server.base), Some(&clerk)).await;
     assert_eq!(after_unit, before_unit);
     let verify = d.client.get(format!("{}/verify/{identifier}", server.base)).send().await.unwrap();
     assert_eq!(verify.status(), 200, "the signed certificate still verifies");

@@ -101,13 +101,30 @@ pub async fn verify(config: &Config, root: &Path, id: &str) -> Result<Checked, B
         compare(&url, &m).await
     }
     .await;
+    // Why the scratch cluster failed, when it did (a full disk, most often).
+    let result = result.map_err(|e| match e {
+        BackupError::Tool(m) => BackupError::Tool(match server_complaint(&cluster.pgdata().join("server.log")) {
+            Some(why) => format!("{m} (the scratch cluster in {}: {why})", scratch.display()),
+            None => m,
+        }),
+        other => other,
+    });
     let _ = cluster.stop();
     let _ = std::fs::remove_dir_all(&scratch);
     let checked = result?;
     Ok(Checked { seconds: started.elapsed().as_secs_f64(), files: m.files.len(), ..checked })
 }
 
-/// A private directory for the scratch cluster, enterable by the postgres OS user.
+/// The scratch server's last FATAL, PANIC or "No space left" line.
+fn server_complaint(log: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(log).ok()?;
+    let line =
+        text.lines().rev().find(|l| l.contains("FATAL") || l.contains("PANIC") || l.contains("No space left"))?;
+    Some(line.split_once(": ").map_or(line, |(_, rest)| rest).trim().to_owned())
+}
+
+/// A private directory for the scratch cluster (under TMPDIR: it needs room for the restored
+/// database), enterable by the postgres OS user.
 fn tempdir() -> Result<std::path::PathBuf, BackupError> {
     use std::os::unix::fs::PermissionsExt;
     let dir = std::env::temp_dir().join(format!("onemap-verify-{}", uuid::Uuid::new_v4()));
