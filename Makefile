@@ -6,7 +6,7 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/onemap/target
 CARGO ?= cargo
 ONEMAP := $(CARGO_TARGET_DIR)/release/onemap
 
-.PHONY: run test lint build frontend deps test-deps stop help fuzz bench-units bench-tiles bench-ogc bench-ui bench-import bench-relocation bench-photos bench-certificates bench-exchange bench-exports bench-reports bench-backup
+.PHONY: run test lint build frontend deps test-deps stop help fuzz bench-units bench-tiles bench-ogc bench-ui bench-import bench-relocation bench-photos bench-certificates bench-exchange bench-exports bench-reports bench-backup soak
 FUZZ_SECONDS ?= 300
 
 help:
@@ -27,6 +27,7 @@ help:
 	@echo "make bench-exports  every parcel as GeoPackage and zipped Shapefile, against ogr2ogr"
 	@echo "make bench-reports  each report as XLSX and PDF on the benchmark county"
 	@echo "make bench-backup  backup create, verify and restore of the benchmark county, beside pg_dump/pg_restore"
+	@echo "make soak   30 min of mixed reads and writes at 32 connections on the benchmark county: 0 errors, memory growth < 10 %"
 
 run: deps build
 	$(ONEMAP) db migrate
@@ -100,3 +101,6 @@ bench-reports:
 
 bench-backup:
 	bench/backup.sh
+
+soak:
+	bench/soak.sh
