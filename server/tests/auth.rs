@@ -268,6 +268,9 @@ const MATRIX: &[(&str, &str, &[&str])] = &[
         "/basemaps/{id}/{z}/{x}/{y}",
         &["public", "admin", "officer", "director", "appraiser", "surveyor", "clerk", "auditor"],
     ),
+    ("GET", "/ready", &["public", "admin", "officer", "director", "appraiser", "surveyor", "clerk", "auditor"]),
+    // Administrators, or a scraper with the [metrics] token (tests/operations.rs).
+    ("GET", "/metrics", &["admin"]),
     // Last: logging out ends the session used for the rows above.
     ("POST", "/api/auth/logout", &["admin", "officer", "director", "appraiser", "surveyor", "clerk", "auditor"]),
 ];
