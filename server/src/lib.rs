@@ -10,7 +10,8 @@
 //!   [`survey`], [`archives`], [`registration`], [`relocation`], [`audit`], [`files`],
 //!   [`tiles`], [`styles`], [`basemaps`], [`ogc`], then [`exports`] and [`reports`] (which
 //!   read through the others) — each keeps its routes, queries (`.sql` files) and types
-//!   together;
+//!   together; [`backup`] (above the audit log, whose chain it verifies) and [`metrics`]
+//!   (which reads the tile cache and the newest backup);
 //! - top: [`app`] assembles every module's routes and the middleware stack, and serves.
 //!
 //! Where a request is handled: `app::modules` lists each module's `routes()`; the handler is

@@ -14,6 +14,7 @@ const FLOORS: &[&str] = &[
     "base",
     "auth",
     "audit",
+    "backup",
     "health",
     "unit_codes",
     "units",
@@ -30,6 +31,7 @@ const FLOORS: &[&str] = &[
     "ogc",
     "exports",
     "reports",
+    "metrics",
     "app",
 ];
 
