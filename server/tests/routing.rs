@@ -25,7 +25,7 @@ async fn unknown_paths_methods_and_the_four_defects() {
     let (status, headers, body) = call(&d, reqwest::Method::GET, "/").await;
     assert_eq!(status, 200);
     assert!(headers["content-type"].to_str().unwrap().starts_with("text/html"), "{body:.100}");
-    for path in ["/ogc/nonexistent", "/ogc/processes", "/tiles/foo/bar", "/ready", "/no/such/file.js", "/api/nope"] {
+    for path in ["/ogc/nonexistent", "/ogc/processes", "/tiles/foo/bar", "/readyz", "/no/such/file.js", "/api/nope"] {
         let (status, headers, body) = call(&d, reqwest::Method::GET, path).await;
         assert_eq!(status, 404, "{path}: {body:.200}");
         assert_eq!(headers["content-type"], "application/problem+json", "{path}");
