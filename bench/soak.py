@@ -25,7 +25,7 @@ warm-up (--warmup seconds). Exit status 1 when any request failed or the growth 
 Inputs (--samples DIR, written by soak.sh): points (lon lat per line), units (codes), search
 (queries), spots (one GeoJSON polygon per line), payable (compensation unit codes),
 template.json (land_use, right_type, right_nature of the new parcels), tokens.json (clerk,
-officer, director, surveyor bearer tokens).
+officer, director, surveyor, admin bearer tokens).
 """
 
 import argparse
@@ -86,6 +86,7 @@ class Soak:
         self.failures = {}  # endpoint → its first few failures, for the report
         self.error_times = []  # (s since t0, endpoint)
         self.rss = []  # (s since t0, kB)
+        self.cache = []  # (s since t0, tile cache bytes, entries) from /metrics, as the admin
         self.imports = {"started": 0, "committed": 0, "parcels": 0}
         self.payments = {"requested": 0, "paid": 0, "yuan": 0.0}
         self.spot = 0
@@ -288,9 +289,26 @@ class Soak:
         except OSError as e:
             self.record("server", self.now(), "exited", False, f"/proc/{self.args.pid}/status: {e}")
 
+    async def sample_cache(self):
+        """The tile cache's size, so that its filling can be told apart from other growth."""
+        try:
+            r = await self.client.get("/metrics", headers={"authorization": f"Bearer {self.tokens['admin']}"})
+            if r.status_code != 200:
+                return
+            vals = {}
+            for line in r.text.splitlines():
+                name, _, value = line.partition(" ")
+                if name in ("onemap_tile_cache_bytes", "onemap_tile_cache_entries"):
+                    vals[name] = float(value)
+            if len(vals) == 2:
+                self.cache.append((self.now(), int(vals["onemap_tile_cache_bytes"]), int(vals["onemap_tile_cache_entries"])))
+        except httpx.HTTPError:
+            pass
+
     async def sampler(self):
         while self.now() < self.deadline:
             self.sample_rss()
+            await self.sample_cache()
             await asyncio.sleep(min(10.0, max(0.0, self.deadline - self.now())))
 
     # --- run -------------------------------------------------------------------------------
@@ -340,6 +358,22 @@ class Soak:
             out["rss"] = {"warmup_at_s": round(warm[0], 1), "warmup_kb": warm[1], "end_kb": end[1],
                           "peak_after_warmup_kb": max(kb for t, kb in rss if t >= warm[0]),
                           "first_kb": rss[0][1], "growth_pct": round(100.0 * (end[1] - warm[1]) / warm[1], 2)}
+        if warm and rss:
+            # The second half of the measured span: still growing, or level (a bounded cache that
+            # filled after the warm-up shows in the first half only).
+            mid = min(rss, key=lambda s: abs(s[0] - (warm[0] + rss[-1][0]) / 2))
+            out["rss"].update({"mid_at_s": round(mid[0], 1), "mid_kb": mid[1],
+                               "second_half_growth_pct": round(100.0 * (rss[-1][1] - mid[1]) / mid[1], 2)})
+        out["cache_series"] = [[round(t, 1), b, n] for t, b, n in self.cache]
+        if warm and rss and self.cache:
+            # The resident memory that is not the tile cache (bounded by tile_cache_mb) at the end
+            # of the warm-up and at the end: what would keep growing if anything leaked.
+            def cache_at(t):
+                return min(self.cache, key=lambda c: abs(c[0] - t))[1] // 1024
+            w_kb, e_kb = warm[1] - cache_at(warm[0]), rss[-1][1] - cache_at(rss[-1][0])
+            out["rss"].update({"cache_warmup_kb": cache_at(warm[0]), "cache_end_kb": cache_at(rss[-1][0]),
+                               "other_warmup_kb": w_kb, "other_end_kb": e_kb,
+                               "other_growth_pct": round(100.0 * (e_kb - w_kb) / w_kb, 2)})
         out["passed"] = out["errors"] == 0 and bool(out.get("rss")) and out["rss"]["growth_pct"] < GROWTH_LIMIT
         return out
 
@@ -411,6 +445,10 @@ def plot(s, path, title):
     a.set_title(title, fontsize=10)
     rss = s["rss_series"]
     b.plot([t / 60 for t, _ in rss], [kb / 1024 for _, kb in rss], color="tab:red", linewidth=1.5, label="VmRSS")
+    if s.get("cache_series"):
+        cs = s["cache_series"]
+        b.plot([t / 60 for t, _, _ in cs], [by / 2**20 for _, by, _ in cs], color="tab:blue", linewidth=1.2,
+               label="tile cache (onemap_tile_cache_bytes)")
     if s.get("rss"):
         w = s["rss"]["warmup_at_s"] / 60
         b.axvline(w, color="grey", linestyle="--", linewidth=1, label="end of warm-up")

@@ -132,7 +132,7 @@ wc -l "$work"/samples/{points,units,search,spots,payable} | sed 's/^/bench: /'
 start_server "$port"
 pid=${servers[-1]}
 tokens="{"
-for who in clerk officer director surveyor; do
+for who in clerk officer director surveyor admin; do
     t=$(login "$port" "$who")
     [ -n "$t" ] || { echo "bench: could not log in as $who" >&2; exit 1; }
     tokens+="\"$who\":\"$t\","
@@ -167,6 +167,20 @@ for e, fs in json.load(open(sys.argv[1]))["failures"].items():
     for f in fs:
         print(f"- `{e}`: {f}".replace("|", "/"))' "$work/summary.json")
 echo "bench: $verdict: $requests requests, $errors errors, RSS $rss_warm → $rss_end MiB ($growth %)"
+# The tile cache (from /metrics) at the same two moments, and what the rest of the memory did.
+cache_line=$("$venv/bin/python" - "$work/summary.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1])).get("rss") or {}
+if "cache_warmup_kb" in r:
+    print(f"The tile cache (`onemap_tile_cache_bytes`, bounded by `tile_cache_mb`, 256 MiB) held "
+          f"{r['cache_warmup_kb'] // 1024} MiB at the end of the warm-up and {r['cache_end_kb'] // 1024} MiB at "
+          f"the end; the resident memory other than the cache went {r['other_warmup_kb'] // 1024} → "
+          f"{r['other_end_kb'] // 1024} MiB (**{r['other_growth_pct']:+.1f} %**).")
+if "mid_kb" in r:
+    print(f"Over the second half of the measured span ({r['mid_at_s'] / 60:.0f} min to the end) resident memory went "
+          f"{r['mid_kb'] // 1024} → {r['end_kb'] // 1024} MiB (**{r['second_half_growth_pct']:+.1f} %**).")
+PY
+)
 
 case $duration in
     60) span="1 minute" ;;
@@ -194,6 +208,7 @@ payments and deposit are removed afterwards.
 
 **Result: $verdict** — $requests requests, $errors errors; resident memory $rss_warm MiB after the
 warm-up, $rss_end MiB at the end (**$growth %**), at most $rss_peak MiB after the warm-up.
+$cache_line
 
 $(cat "$work/table.md")
 ${failures:+
