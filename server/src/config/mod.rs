@@ -41,6 +41,17 @@ pub struct GlobalArgs {
     #[arg(long, global = true, env = "DATABASE_URL", value_name = "URL", hide_env_values = true)]
     pub database_url: Option<String>,
 
+    /// A streaming replica (standby) of that server: tiles, OGC API items, identify and search
+    /// read there once it has replayed what this server knows was written [default: none, every
+    /// read on the primary]
+    #[arg(long, global = true, env = "DATABASE_READ_URL", value_name = "URL", hide_env_values = true)]
+    pub database_read_url: Option<String>,
+
+    /// Longest a read waits for the replica to replay a recent write before it reads on the
+    /// primary, ms [default: 1000]
+    #[arg(long, global = true, env = "ONEMAP_READ_MAX_WAIT_MS", value_name = "MS")]
+    pub read_max_wait_ms: Option<u64>,
+
     /// Directory for the embedded cluster, uploaded and generated files [default: .onemap]
     #[arg(long, global = true, env = "ONEMAP_DATA_DIR", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
@@ -151,6 +162,8 @@ pub enum LogFormat {
 #[serde(deny_unknown_fields)]
 struct FileConfig {
     database_url: Option<String>,
+    database_read_url: Option<String>,
+    read_max_wait_ms: Option<u64>,
     data_dir: Option<PathBuf>,
     pg_port: Option<u16>,
     pg_bin: Option<PathBuf>,
@@ -192,6 +205,10 @@ struct FileConfig {
 #[derive(Debug, Clone)]
 pub struct Config {
     pub database_url: Option<String>,
+    /// The replica reads go to (`DATABASE_READ_URL`), and how long a read waits for it to
+    /// replay a recent write.
+    pub database_read_url: Option<String>,
+    pub read_max_wait_ms: u64,
     pub data_dir: PathBuf,
     pub pg_port: u16,
     pub pg_bin: PathBuf,
@@ -241,6 +258,8 @@ impl Config {
         let data_dir = args.data_dir.clone().or(file.data_dir).unwrap_or_else(|| PathBuf::from(".onemap"));
         Ok(Self {
             database_url: args.database_url.clone().or(file.database_url).filter(|u| !u.is_empty()),
+            database_read_url: args.database_read_url.clone().or(file.database_read_url).filter(|u| !u.is_empty()),
+            read_max_wait_ms: args.read_max_wait_ms.or(file.read_max_wait_ms).unwrap_or(1000),
             pg_port: args.pg_port.or(file.pg_port).unwrap_or(55432),
             pg_bin: args.pg_bin.clone().or(file.pg_bin).unwrap_or_else(default_pg_bin),
             pg_fsync: args.pg_fsync.or(file.pg_fsync).unwrap_or(true),

@@ -13,6 +13,9 @@ use embedded::{EmbeddedCluster, EmbeddedError};
 /// How long a request waits for a database connection before it answers 503.
 pub const APP_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(2);
 
+/// How long a read waits for a connection to the replica before it goes to the primary.
+pub const READ_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(1);
+
 /// Name of the database onemap creates inside its embedded cluster.
 pub const EMBEDDED_DATABASE: &str = "onemap";
 
@@ -20,6 +23,8 @@ pub const EMBEDDED_DATABASE: &str = "onemap";
 pub enum DbError {
     #[error("DATABASE_URL is not a valid PostgreSQL URL: {0}")]
     BadUrl(String),
+    #[error("DATABASE_READ_URL is not a valid PostgreSQL URL: {0}")]
+    BadReadUrl(String),
     #[error("cannot connect to the database at {target}: {reason}")]
     Connect { target: String, reason: String },
     #[error("PostGIS is not installed on the database server at {0} (install postgresql-15-postgis-3 there)")]
@@ -153,6 +158,30 @@ pub async fn schema_version(pool: &PgPool) -> Result<Option<i64>, sqlx::Error> {
     sqlx::query_scalar("SELECT max(version) FROM _sqlx_migrations WHERE success").fetch_one(pool).await
 }
 
+/// The password of the `onemap_app` role of the embedded cluster, generated on first use and
+/// kept in `<data-dir>/pg.app-password`.
+fn app_password(config: &Config) -> Result<String, DbError> {
+    let file = config.data_dir.join("pg.app-password");
+    if let Ok(p) = std::fs::read_to_string(&file)
+        && !p.trim().is_empty()
+    {
+        return Ok(p.trim().to_owned());
+    }
+    use rand::Rng;
+    let p: String = rand::rng().sample_iter(&rand::distr::Alphanumeric).take(32).map(char::from).collect();
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(&file)
+        .map_err(|e| DbError::Embedded(EmbeddedError::Io(e)))?;
+    f.write_all(p.as_bytes()).map_err(|e| DbError::Embedded(EmbeddedError::Io(e)))?;
+    Ok(p)
+}
+
 /// The pool the server runs with. With the embedded cluster that is the `onemap_app` role,
 /// which may not UPDATE, DELETE or TRUNCATE the audit log; its password is generated once and
 /// kept in `<data-dir>/pg.app-password`. With DATABASE_URL it is that URL's role: give it the
@@ -168,25 +197,7 @@ pub async fn connect_app(
     if config.database_url.is_some() {
         return Ok(owner.clone());
     }
-    let file = config.data_dir.join("pg.app-password");
-    let password = match std::fs::read_to_string(&file) {
-        Ok(p) if !p.trim().is_empty() => p.trim().to_owned(),
-        _ => {
-            use rand::Rng;
-            let p: String = rand::rng().sample_iter(&rand::distr::Alphanumeric).take(32).map(char::from).collect();
-            use std::io::Write;
-            use std::os::unix::fs::OpenOptionsExt;
-            let mut f = std::fs::OpenOptions::new()
-                .write(true)
-                .create(true)
-                .truncate(true)
-                .mode(0o600)
-                .open(&file)
-                .map_err(|e| DbError::Embedded(EmbeddedError::Io(e)))?;
-            f.write_all(p.as_bytes()).map_err(|e| DbError::Embedded(EmbeddedError::Io(e)))?;
-            p
-        }
-    };
+    let password = app_password(config)?;
     // The password is ours (alphanumeric), not user input; ALTER ROLE takes no parameters.
     sqlx::query(&format!("ALTER ROLE onemap_app LOGIN PASSWORD '{password}'")).execute(owner).await?;
     let url = resolve_url(config).await?;
@@ -202,4 +213,25 @@ pub async fn connect_app(
         .connect_with(o.clone())
         .await
         .map_err(|e| connect_error(&o, e))
+}
+
+/// The pool of reads on a replica (`DATABASE_READ_URL`, a standby of the primary): the role of
+/// the server's other pools (`onemap_app` with the embedded cluster, whose standby has the same
+/// roles and passwords, else the URL's own), the bulk statement timeout, nothing written.
+/// Connected lazily: a replica that is down does not keep the server from starting, its reads
+/// go to the primary.
+pub fn connect_read(config: &Config, url: &str) -> Result<PgPool, DbError> {
+    let o = options(url).map_err(|e| match e {
+        DbError::BadUrl(m) => DbError::BadReadUrl(m),
+        e => e,
+    })?;
+    let o = if config.database_url.is_none() { o.username("onemap_app").password(&app_password(config)?) } else { o };
+    let timeout = format!("{}s", config.bulk_statement_timeout_secs);
+    let o = o.options([("statement_timeout", timeout.as_str())]);
+    tracing::info!(replica = %target(&o), "tiles, OGC API items, identify and search read on the replica");
+    Ok(PgPoolOptions::new()
+        .max_connections(config.db_pool)
+        .min_connections(0)
+        .acquire_timeout(READ_ACQUIRE_TIMEOUT)
+        .connect_lazy_with(o))
 }
