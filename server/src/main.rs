@@ -234,9 +234,17 @@ async fn run(command: Command, config: Config) -> Result<(), CliError> {
             // tiles and OGC API pages (bulk reads, longer).
             let pool = db::connect_app(&config, &owner, config.db_pool, config.statement_timeout_secs).await?;
             let bulk = db::connect_app(&config, &owner, config.db_pool, config.bulk_statement_timeout_secs).await?;
+            // Reads of tiles, OGC API items, identify and search on a replica, when there is one.
+            let reads = match &config.database_read_url {
+                Some(url) => {
+                    let wait = std::time::Duration::from_millis(config.read_max_wait_ms);
+                    base::replica::Reads::with_replica(db::connect_read(&config, url)?, wait)
+                }
+                None => base::replica::Reads::primary_only(),
+            };
             let (audit, writer) = base::AuditLog::start(pool.clone());
             let tiles = tiles::TileCache::new(config.tile_cache_bytes);
-            tokio::spawn(tiles::listen(pool.clone(), tiles.clone()));
+            tokio::spawn(tiles::listen(pool.clone(), tiles.clone(), reads.clone()));
             let every = std::time::Duration::from_secs(u64::from(config.audit_head_secs));
             tokio::spawn(base::head::keep_recording(pool.clone(), config.data_dir.clone(), every));
             // What a server killed mid-write left staged: settled now and every few minutes.
@@ -245,7 +253,7 @@ async fn run(command: Command, config: Config) -> Result<(), CliError> {
             onemap::registration::keys::store(&config)
                 .and_then(|s| s.init().map_err(onemap::registration::keys::broken))
                 .map_err(|e| CliError::Message(e.message))?;
-            let state = base::AppState::new(pool, bulk, config, audit);
+            let state = base::AppState::new(pool, bulk, reads, config, audit);
             // Documents filed before search existed (the demo's) get their search text.
             tokio::spawn(onemap::archives::text::index_unindexed(state.clone()));
             tokio::spawn(onemap::registration::push::run(state.pool.clone(), state.config.exchange.clone()));

@@ -99,6 +99,8 @@ pub fn router(state: AppState, tiles: TileCache, counts: Counts) -> Router {
         .merge(m.ogc.with_state(ogc))
         .into_parts();
     let api = routes
+        // Innermost: once a write's handler has answered, before the answer leaves.
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), crate::base::replica::fence_writes))
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::authenticate))
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), crate::base::metrics::track))
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT));

@@ -1,6 +1,7 @@
 //! The ground floor every other module stands on: the state handlers share, who is calling
-//! ([`context`]), errors as HTTP problem bodies ([`error`]) and the audit log's writer
-//! ([`journal`]). Nothing here imports a module above it.
+//! ([`context`]), errors as HTTP problem bodies ([`error`]), the audit log's writer
+//! ([`journal`]) and where reads go, the primary or a replica ([`replica`]). Nothing here
+//! imports a module above it.
 
 pub mod context;
 pub mod error;
@@ -9,6 +10,7 @@ pub mod journal;
 pub mod lease;
 pub mod metrics;
 pub mod refusals;
+pub mod replica;
 pub mod sheet;
 pub mod unzip;
 pub mod upload;
@@ -94,6 +96,9 @@ pub struct Shared {
     /// Connections for tiles and OGC API pages: bulk reads with a longer statement timeout
     /// (`ONEMAP_BULK_STATEMENT_TIMEOUT_SECS`).
     pub bulk: PgPool,
+    /// Where tiles, OGC API items, identify and search read: a replica (`DATABASE_READ_URL`)
+    /// behind the fence of what this server knows was written, else the pools above.
+    pub reads: replica::Reads,
     pub config: Arc<Config>,
     pub started: Instant,
     pub audit: AuditLog,
@@ -107,13 +112,14 @@ pub struct Shared {
 
 impl AppState {
     /// The state of a running server (spawns the refusal aggregator's task).
-    pub fn new(pool: PgPool, bulk: PgPool, config: Config, audit: AuditLog) -> Self {
+    pub fn new(pool: PgPool, bulk: PgPool, reads: replica::Reads, config: Config, audit: AuditLog) -> Self {
         let window = std::time::Duration::from_secs(u64::from(config.refusal_window_secs));
         let refusals = Refusals::start(audit.clone(), window);
         let leases = lease::Leases::new(pool.clone());
         Self(Arc::new(Shared {
             pool,
             bulk,
+            reads,
             config: Arc::new(config),
             started: Instant::now(),
             audit,

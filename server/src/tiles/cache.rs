@@ -20,6 +20,8 @@ use tokio::sync::OnceCell;
 
 use onemap_tiles::web_mercator::intersects;
 
+use crate::base::replica::Reads;
+
 use super::layers::Layer;
 
 /// Who a tile was made for: the same tile differs by role and project scope.
@@ -208,7 +210,13 @@ struct Change {
 
 /// Listens for changes and invalidates. If the connection drops, notifications may have been
 /// missed: the whole cache is cleared when it comes back.
-pub async fn listen(pool: PgPool, cache: TileCache) {
+///
+/// With a read replica, the fence of `reads` is raised to the primary's WAL position (on the
+/// listener's own connection) before each invalidation and before the clear: a tile made again
+/// after it reads only on a replica that has replayed the change. Should that position not be
+/// readable, the tiles are dropped all the same, reads go to the primary, and the listener
+/// reconnects.
+pub async fn listen(pool: PgPool, cache: TileCache, reads: Reads) {
     loop {
         let mut listener = match PgListener::connect_with(&pool).await {
             Ok(l) => l,
@@ -223,10 +231,24 @@ pub async fn listen(pool: PgPool, cache: TileCache) {
             tokio::time::sleep(Duration::from_secs(2)).await;
             continue;
         }
+        let fenced = reads.raise_fence(&mut listener).await;
         cache.clear();
+        if let Err(e) = fenced {
+            tracing::warn!(error = %e, "tile cache: the WAL position could not be read; reconnecting");
+            tokio::time::sleep(Duration::from_secs(2)).await;
+            continue;
+        }
         loop {
-            match listener.try_recv().await {
-                Ok(Some(n)) => match serde_json::from_str::<Change>(n.payload()) {
+            let n = match listener.try_recv().await {
+                Ok(n) => n,
+                Err(e) => {
+                    tracing::warn!(error = %e, "tile cache: listener failed; reconnecting");
+                    break;
+                }
+            };
+            let fenced = reads.raise_fence(&mut listener).await;
+            match n {
+                Some(n) => match serde_json::from_str::<Change>(n.payload()) {
                     Ok(c) if c.all => cache.invalidate_table(&c.table),
                     Ok(c) => cache.invalidate(&c.table, &c.boxes),
                     Err(e) => {
@@ -235,11 +257,11 @@ pub async fn listen(pool: PgPool, cache: TileCache) {
                     }
                 },
                 // The connection was lost (it reconnects): changes may have been missed.
-                Ok(None) => cache.clear(),
-                Err(e) => {
-                    tracing::warn!(error = %e, "tile cache: listener failed; reconnecting");
-                    break;
-                }
+                None => cache.clear(),
+            }
+            if let Err(e) = fenced {
+                tracing::warn!(error = %e, "tile cache: the WAL position could not be read; reconnecting");
+                break;
             }
         }
     }
