@@ -104,13 +104,22 @@ async fn identify(
         Value,
         Value,
         Option<Value>,
-    ) = sqlx::query_as(include_str!("identify.sql"))
-        .bind(c.lon)
-        .bind(c.lat)
-        .bind(tol)
-        .bind(scope)
-        .fetch_one(&state.pool)
-        .await?;
+    ) = {
+        let mut read = state.reads.pick(&state.pool).await;
+        loop {
+            let got = sqlx::query_as(include_str!("identify.sql"))
+                .bind(c.lon)
+                .bind(c.lat)
+                .bind(tol)
+                .bind(scope.as_deref())
+                .fetch_one(read.pool())
+                .await;
+            match got {
+                Err(e) if read.fall_back(&e) => continue,
+                got => break got?,
+            }
+        }
+    };
     let parcel = parcel.map(decode::<ParcelRow>).transpose()?.map(|r| IdentifiedParcel {
         url: url(&r.parcel_code),
         address: r.address,

@@ -138,67 +138,16 @@ pub async fn items(
     let f = format(&pairs, &headers)?;
     let scope = Scope(p.relocation_scope());
 
-    let mut count = QueryBuilder::new("SELECT count(*) FROM ");
-    source(&mut count, c);
-    query::push_where(&mut count, c, &scope, &q)?;
-
-    // The page: from the `after` id (keyset) or the first row, one pass that stops at the limit;
-    // a bare offset skips ids first (index-only) and builds only the page's features.
-    let mut page = QueryBuilder::new("");
-    let skip = if q.after.is_some() { 0 } else { i64::try_from(q.offset).unwrap_or(i64::MAX) };
-    if skip == 0 {
-        push_select(&mut page, c, q.crs);
-        page.push(" FROM ");
-        source(&mut page, c);
-        query::push_where(&mut page, c, &scope, &q)?;
-        if let Some(after) = &q.after {
-            page.push(" AND f.fid > ").push_bind(after.clone());
-        }
-        page.push(" ORDER BY f.fid LIMIT ").push_bind(i64::from(q.limit));
-    } else {
-        page.push("WITH page AS (SELECT f.fid FROM ");
-        source(&mut page, c);
-        query::push_where(&mut page, c, &scope, &q)?;
-        page.push(" ORDER BY f.fid LIMIT ").push_bind(i64::from(q.limit)).push(" OFFSET ").push_bind(skip);
-        page.push(")\n");
-        push_select(&mut page, c, q.crs);
-        page.push(" FROM ");
-        source(&mut page, c);
-        page.push(" JOIN page ON page.fid = f.fid ORDER BY f.fid");
-    }
-
     let key = super::counts::key(c.id, if c.relocation { &scope.0 } else { &None }, &pairs);
+    // Taken before the reads: a count cached under it holds every change it has not seen.
     let generation = state.tiles.cache().generation();
-    let counted = async {
-        if let Some(n) = state.counts.get(&key, generation) {
-            return Ok(n);
+    let mut read = state.reads.pick(&state.bulk).await;
+    let (matched, (mut body, returned, last)) = loop {
+        match page(&state, read.pool(), c, &scope, &q, &key, generation).await {
+            Err(OgcError::Db(e)) if read.fall_back(&e) => continue,
+            got => break got?,
         }
-        let n = count.build_query_scalar::<i64>().fetch_one(&state.bulk).await?;
-        state.counts.insert(key, generation, n);
-        Ok::<i64, sqlx::Error>(n)
     };
-    // Features are written as PostgreSQL sends the rows, while it still works on the rest.
-    let features = async {
-        use futures_util::TryStreamExt;
-        let mut body = Vec::with_capacity(usize::try_from(q.limit).unwrap_or(0).min(2_000) * 700 + 1024);
-        body.extend_from_slice(b"{\"type\":\"FeatureCollection\",\"features\":[");
-        let (mut returned, mut last) = (0u64, None::<String>);
-        let mut rows = page.build().fetch(&state.bulk);
-        while let Some(row) = rows.try_next().await? {
-            if returned > 0 {
-                body.push(b',');
-            }
-            feature(&row, c, q.crs, &mut body)?;
-            returned += 1;
-            if returned == u64::from(q.limit) {
-                last = Some(row.try_get("fid")?);
-            }
-        }
-        body.extend_from_slice(b"],");
-        Ok::<_, OgcError>((body, returned, last))
-    };
-    let (matched, (mut body, returned, last)) =
-        tokio::try_join!(async { counted.await.map_err(OgcError::from) }, features)?;
 
     let b = base(&headers);
     let mut links = vec![
@@ -237,6 +186,77 @@ pub async fn items(
     })
 }
 
+/// The number of matching features and the page (GeoJSON up to its links, how many, the last
+/// id when full), read on `pool`.
+async fn page(
+    state: &OgcState,
+    pool: &sqlx::PgPool,
+    c: &'static Collection,
+    scope: &Scope,
+    q: &ItemsQuery,
+    key: &str,
+    generation: u64,
+) -> Result<(i64, (Vec<u8>, u64, Option<String>)), OgcError> {
+    let mut count = QueryBuilder::new("SELECT count(*) FROM ");
+    source(&mut count, c);
+    query::push_where(&mut count, c, scope, q)?;
+
+    // The page: from the `after` id (keyset) or the first row, one pass that stops at the limit;
+    // a bare offset skips ids first (index-only) and builds only the page's features.
+    let mut page = QueryBuilder::new("");
+    let skip = if q.after.is_some() { 0 } else { i64::try_from(q.offset).unwrap_or(i64::MAX) };
+    if skip == 0 {
+        push_select(&mut page, c, q.crs);
+        page.push(" FROM ");
+        source(&mut page, c);
+        query::push_where(&mut page, c, scope, q)?;
+        if let Some(after) = &q.after {
+            page.push(" AND f.fid > ").push_bind(after.clone());
+        }
+        page.push(" ORDER BY f.fid LIMIT ").push_bind(i64::from(q.limit));
+    } else {
+        page.push("WITH page AS (SELECT f.fid FROM ");
+        source(&mut page, c);
+        query::push_where(&mut page, c, scope, q)?;
+        page.push(" ORDER BY f.fid LIMIT ").push_bind(i64::from(q.limit)).push(" OFFSET ").push_bind(skip);
+        page.push(")\n");
+        push_select(&mut page, c, q.crs);
+        page.push(" FROM ");
+        source(&mut page, c);
+        page.push(" JOIN page ON page.fid = f.fid ORDER BY f.fid");
+    }
+
+    let counted = async {
+        if let Some(n) = state.counts.get(key, generation) {
+            return Ok(n);
+        }
+        let n = count.build_query_scalar::<i64>().fetch_one(pool).await?;
+        state.counts.insert(key.to_owned(), generation, n);
+        Ok::<i64, sqlx::Error>(n)
+    };
+    // Features are written as PostgreSQL sends the rows, while it still works on the rest.
+    let features = async {
+        use futures_util::TryStreamExt;
+        let mut body = Vec::with_capacity(usize::try_from(q.limit).unwrap_or(0).min(2_000) * 700 + 1024);
+        body.extend_from_slice(b"{\"type\":\"FeatureCollection\",\"features\":[");
+        let (mut returned, mut last) = (0u64, None::<String>);
+        let mut rows = page.build().fetch(pool);
+        while let Some(row) = rows.try_next().await? {
+            if returned > 0 {
+                body.push(b',');
+            }
+            feature(&row, c, q.crs, &mut body)?;
+            returned += 1;
+            if returned == u64::from(q.limit) {
+                last = Some(row.try_get("fid")?);
+            }
+        }
+        body.extend_from_slice(b"],");
+        Ok::<_, OgcError>((body, returned, last))
+    };
+    tokio::try_join!(async { counted.await.map_err(OgcError::from) }, features)
+}
+
 pub async fn item(
     State(state): State<OgcState>,
     Extension(p): Extension<Principal>,
@@ -249,17 +269,16 @@ pub async fn item(
     query::check_known(&pairs, &["f", "crs"], None)?;
     let f = format(&pairs, &headers)?;
     let crs = query::parse_crs(&pairs, "crs", super::crs::CRS84)?;
-    let mut qb = QueryBuilder::new("");
-    push_select(&mut qb, c, crs);
-    qb.push(" FROM ");
-    source(&mut qb, c);
-    qb.push(" WHERE f.fid = ").push_bind(fid.clone());
-    if c.relocation
-        && let Some(projects) = p.relocation_scope()
-    {
-        qb.push(" AND f.project_id = ANY(").push_bind(projects).push(")");
-    }
-    let row = qb.build().fetch_optional(&state.bulk).await?;
+    // The version first: an ETag never newer than the body it comes with (a stale one gets a
+    // 412 on writing, a newer one would let an edit of old data through). Both on one pool.
+    let kind = onemap_api::survey::ImportKind::parse(c.id);
+    let mut read = state.reads.pick(&state.bulk).await;
+    let (version, row) = loop {
+        match feature_row(read.pool(), c, &p, crs, &fid, kind).await {
+            Err(e) if read.fall_back(&e) => continue,
+            got => break got?,
+        }
+    };
     let row = row.ok_or_else(|| OgcError::NoFeature { collection: c.id, feature: fid.clone() })?;
     let mut body = Vec::new();
     feature(&row, c, crs, &mut body)?;
@@ -276,13 +295,38 @@ pub async fn item(
         Format::Html => html::feature(c, &v).into_response(),
     };
     // Editable features carry their version as a strong ETag (Part 4's optimistic locking).
-    if let Some(kind) = onemap_api::survey::ImportKind::parse(c.id)
-        && let Some(version) = crate::survey::edit::version(&state.bulk, kind, &fid).await?
-    {
+    if let Some(version) = version {
         let tag = crate::survey::edit::etag(version);
         response.headers_mut().insert(header::ETAG, HeaderValue::try_from(tag).expect("ascii"));
     }
     Ok(response)
+}
+
+/// An editable feature's version (None for other collections) and the feature's row, read on
+/// `pool`.
+async fn feature_row(
+    pool: &sqlx::PgPool,
+    c: &Collection,
+    p: &Principal,
+    crs: Crs,
+    fid: &str,
+    kind: Option<onemap_api::survey::ImportKind>,
+) -> Result<(Option<i32>, Option<sqlx::postgres::PgRow>), sqlx::Error> {
+    let version = match kind {
+        Some(kind) => crate::survey::edit::version(pool, kind, fid).await?,
+        None => None,
+    };
+    let mut qb = QueryBuilder::new("");
+    push_select(&mut qb, c, crs);
+    qb.push(" FROM ");
+    source(&mut qb, c);
+    qb.push(" WHERE f.fid = ").push_bind(fid.to_owned());
+    if c.relocation
+        && let Some(projects) = p.relocation_scope()
+    {
+        qb.push(" AND f.project_id = ANY(").push_bind(projects).push(")");
+    }
+    Ok((version, qb.build().fetch_optional(pool).await?))
 }
 
 fn urlencode(s: &str) -> String {

@@ -77,8 +77,13 @@ pub async fn conformance(headers: HeaderMap, RawQuery(raw): RawQuery) -> Result<
 
 /// Bounds of the data (CRS84): the county's, which holds every feature served.
 pub async fn extent(state: &OgcState) -> Result<[f64; 4], OgcError> {
-    let b: Option<(f64, f64, f64, f64)> =
-        sqlx::query_as(include_str!("sql/extent.sql")).fetch_optional(&state.bulk).await?;
+    let mut read = state.reads.pick(&state.bulk).await;
+    let b: Option<(f64, f64, f64, f64)> = loop {
+        match sqlx::query_as(include_str!("sql/extent.sql")).fetch_optional(read.pool()).await {
+            Err(e) if read.fall_back(&e) => continue,
+            got => break got?,
+        }
+    };
     Ok(b.map(|(w, s, e, n)| [w, s, e, n]).unwrap_or([73.0, 3.0, 136.0, 54.0]))
 }
 

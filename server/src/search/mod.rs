@@ -66,14 +66,22 @@ async fn search(
         return Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", "q takes 2 to 64 characters"));
     }
     let limit = s.limit.unwrap_or(20).clamp(1, 100);
-    let rows: Vec<HitRow> = sqlx::query_as(include_str!("search.sql"))
-        .bind(&q)
-        .bind(q.to_uppercase())
-        .bind(limit)
-        .bind(may_search_people(p.role))
-        .bind(like_literal(&q))
-        .fetch_all(&state.pool)
-        .await?;
+    let (upper, pattern) = (q.to_uppercase(), like_literal(&q));
+    let mut read = state.reads.pick(&state.pool).await;
+    let rows: Vec<HitRow> = loop {
+        let got = sqlx::query_as(include_str!("search.sql"))
+            .bind(&q)
+            .bind(&upper)
+            .bind(limit)
+            .bind(may_search_people(p.role))
+            .bind(&pattern)
+            .fetch_all(read.pool())
+            .await;
+        match got {
+            Err(e) if read.fall_back(&e) => continue,
+            got => break got?,
+        }
+    };
     let hits = rows
         .into_iter()
         .map(|r| SearchHit {

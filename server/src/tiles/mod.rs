@@ -159,15 +159,23 @@ pub async fn respond(
     let (tile, hit) = state
         .cache()
         .get_or_make(key, keep, || async move {
-            let data: Vec<u8> = sqlx::query_scalar(&layers::tile_query(&wanted, z))
-                .bind(i32::from(z))
-                .bind(x as i32)
-                .bind(y as i32)
-                .bind(p.sees_relocation())
-                .bind(projects)
-                .fetch_one(&state.bulk)
-                .await?;
-            Ok::<_, sqlx::Error>(Tile::new(data))
+            // After the cache's generation was taken: the fence holds every change before it.
+            let sql = layers::tile_query(&wanted, z);
+            let mut read = state.reads.pick(&state.bulk).await;
+            loop {
+                let data = sqlx::query_scalar::<_, Vec<u8>>(&sql)
+                    .bind(i32::from(z))
+                    .bind(x as i32)
+                    .bind(y as i32)
+                    .bind(p.sees_relocation())
+                    .bind(projects.as_deref())
+                    .fetch_one(read.pool())
+                    .await;
+                match data {
+                    Err(e) if read.fall_back(&e) => continue,
+                    data => break Ok::<_, sqlx::Error>(Tile::new(data?)),
+                }
+            }
         })
         .await?;
     Ok(tile_response(p, if_none_match, tile, Some(hit)))
@@ -183,16 +191,25 @@ pub async fn respond_geographic(
     level: u8,
     bounds: [f64; 4],
 ) -> Result<Response, ApiError> {
-    let data: Vec<u8> = sqlx::query_scalar(&layers::geographic_tile_query(layers, level))
-        .bind(i32::from(level))
-        .bind(bounds[0])
-        .bind(bounds[1])
-        .bind(p.sees_relocation())
-        .bind(p.relocation_scope())
-        .bind(bounds[2])
-        .bind(bounds[3])
-        .fetch_one(&state.bulk)
-        .await?;
+    let sql = layers::geographic_tile_query(layers, level);
+    let scope = p.relocation_scope();
+    let mut read = state.reads.pick(&state.bulk).await;
+    let data = loop {
+        let data = sqlx::query_scalar::<_, Vec<u8>>(&sql)
+            .bind(i32::from(level))
+            .bind(bounds[0])
+            .bind(bounds[1])
+            .bind(p.sees_relocation())
+            .bind(scope.as_deref())
+            .bind(bounds[2])
+            .bind(bounds[3])
+            .fetch_one(read.pool())
+            .await;
+        match data {
+            Err(e) if read.fall_back(&e) => continue,
+            data => break data?,
+        }
+    };
     Ok(tile_response(p, headers.get(header::IF_NONE_MATCH), Tile::new(data), None))
 }
 
