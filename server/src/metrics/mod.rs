@@ -1,6 +1,7 @@
 //! 监控指标: `GET /metrics` in the Prometheus/OpenMetrics text format — requests by route
 //! template and status with latency histograms (kept by [`crate::base::metrics`]), database
-//! pools, the tile cache, background jobs by state, the exchange outbox's lag, the last backup.
+//! pools, where reads went (the replica or the primary) and the replica's lag, the tile cache,
+//! background jobs by state, the exchange outbox's lag, the last backup.
 //! Administrators, or a scraper with `[metrics] token`.
 
 use axum::extract::State;
@@ -79,11 +80,32 @@ async fn metrics(State(state): State<TilesState>) -> Result<Response, ApiError> 
     reg.register("onemap_http_requests", "HTTP requests by route template and status", http.requests.clone());
     reg.register("onemap_http_request_duration_seconds", "Time to the response's head", http.duration.clone());
 
-    let pools = [("api", &app.pool), ("bulk", &app.bulk)].into_iter().flat_map(|(pool, p)| {
+    let replica = app.reads.replica_pool().map(|p| ("read", p));
+    let pools = [("api", &app.pool), ("bulk", &app.bulk)].into_iter().chain(replica).flat_map(|(pool, p)| {
         let idle = p.num_idle() as f64;
         [(PoolLabels { pool, state: "in_use" }, f64::from(p.size()) - idle), (PoolLabels { pool, state: "idle" }, idle)]
     });
     reg.register("onemap_db_pool_connections", "Database connections of the server's pools", gauges(pools));
+
+    // Where reads went, and how far the replica is behind what this server knows was written.
+    app.reads.refresh().await;
+    let r = app.reads.stats();
+    let reads = Family::<TargetLabels, Counter>::default();
+    reads.get_or_create(&TargetLabels { target: "replica".into() }).inc_by(r.on_replica);
+    reads.get_or_create(&TargetLabels { target: "primary".into() }).inc_by(r.on_primary);
+    reg.register(
+        "onemap_read_queries",
+        "Reads of tiles, OGC API items, identify and search by the database they went to",
+        reads,
+    );
+    if let Some((lag, up)) = r.replica {
+        reg.register(
+            "onemap_replica_lag_bytes",
+            "WAL the read replica has yet to replay to reach the fence (what this server knows was written)",
+            gauge(lag as f64),
+        );
+        reg.register("onemap_replica_up", "1 while the read replica answers", gauge(if up { 1.0 } else { 0.0 }));
+    }
 
     let c = state.cache().stats();
     reg.register("onemap_tile_cache_hits", "Tile requests answered from the cache", counter(c.hits));
