@@ -40,6 +40,7 @@ impl Env {
         let mut c = Command::new(env!("CARGO_BIN_EXE_onemap"));
         c.current_dir(self.path())
             .env_remove("DATABASE_URL")
+            .env_remove("DATABASE_READ_URL")
             .env_remove("PORT")
             .env("ONEMAP_DATA_DIR", self.data_dir())
             .env("ONEMAP_PG_PORT", self.pg_port.to_string())
