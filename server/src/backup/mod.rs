@@ -211,9 +211,24 @@ async fn blocking<T: Send + 'static>(
     tokio::task::spawn_blocking(f).await.map_err(|e| BackupError::Tool(format!("backup task failed: {e}")))?
 }
 
-/// The newest backup's time and size, for `/metrics` (None when there is none).
+/// The newest backup's time and size, for `/metrics` (None when there is none). A backup's
+/// manifest never changes once written: it is read again only when a newer backup appears
+/// (a scrape lists the directory, and does not parse a manifest of one entry per file).
 pub fn latest(root: &Path) -> Option<(chrono::DateTime<chrono::Utc>, u64)> {
-    manifest::newest(root).ok()?.map(|m| (m.created_at, m.size()))
+    type Seen = (std::path::PathBuf, String, (chrono::DateTime<chrono::Utc>, u64));
+    static SEEN: std::sync::Mutex<Option<Seen>> = std::sync::Mutex::new(None);
+    let id = manifest::ids(root).ok()?.pop()?;
+    let mut seen = SEEN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((r, i, v)) = seen.as_ref()
+        && r == root
+        && *i == id
+    {
+        return Some(*v);
+    }
+    let m = manifest::read(root, &id).ok()?;
+    let v = (m.created_at, m.size());
+    *seen = Some((root.to_path_buf(), id, v));
+    Some(v)
 }
 
 /// Bytes in a human unit, for the command's output.

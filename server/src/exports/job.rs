@@ -31,14 +31,6 @@ pub fn spawn(state: AppState, id: Uuid) {
             Ok(false) => return,
             Err(e) => return tracing::warn!(export = %id, error = %e, "export not started: no lease"),
         }
-        let resumed: bool = sqlx::query_scalar("SELECT status = 'running' FROM exports WHERE id = $1")
-            .bind(id)
-            .fetch_one(&state.pool)
-            .await
-            .unwrap_or(false);
-        if resumed {
-            tracing::info!(export = %id, "restarting an interrupted export");
-        }
         let outcome = run(&state, id).await;
         state.leases.give(&lease).await;
         if let Err(message) = outcome {
@@ -88,6 +80,8 @@ struct JobRow {
     bbox: Option<Vec<f64>>,
     naming: String,
     encoding: String,
+    /// Whether it was running already (a stopped server's, started over).
+    resumed: bool,
 }
 
 /// The item parameters of a request (or a stored job).
@@ -119,14 +113,20 @@ fn principal(job: &JobRow) -> Result<Principal, String> {
 async fn run(state: &AppState, id: Uuid) -> Result<(), String> {
     let db = |e: sqlx::Error| format!("database: {e}");
     let job: JobRow = sqlx::query_as(
-        "UPDATE exports SET status = 'running', progress_done = 0 WHERE id = $1 AND status IN ('queued', 'running')
-         RETURNING requested_by, user_id, role, projects, collection, format, crs, filter, filter_lang, bbox, naming, encoding",
+        "WITH was AS (SELECT status FROM exports WHERE id = $1 FOR UPDATE)
+         UPDATE exports e SET status = 'running', progress_done = 0 FROM was
+         WHERE e.id = $1 AND was.status IN ('queued', 'running')
+         RETURNING e.requested_by, e.user_id, e.role, e.projects, e.collection, e.format, e.crs, e.filter,
+                   e.filter_lang, e.bbox, e.naming, e.encoding, was.status = 'running' AS resumed",
     )
     .bind(id)
     .fetch_optional(&state.pool)
     .await
     .map_err(db)?
     .ok_or("the export is no longer queued")?;
+    if job.resumed {
+        tracing::info!(export = %id, "restarting an interrupted export");
+    }
     let p = principal(&job)?;
     let format = Format::parse(&job.format).ok_or("unknown format")?;
     let q = ExportQuery::parse(
