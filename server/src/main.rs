@@ -83,11 +83,16 @@ enum UserCommand {
     Passwd { username: String },
     /// Disable a user and revoke their sessions
     Disable { username: String },
-    /// Set a user's role (and firm) and optionally limit them to projects
+    /// Set a user's role (and firm) and optionally limit them to projects; replaces the
+    /// user's whole grant (without --until the access has no end)
     Grant {
         username: String,
         #[command(flatten)]
         access: AccessArgs,
+        /// Last day of the access (YYYY-MM-DD, Beijing time); the next day the account is
+        /// refused as if disabled, its sessions included
+        #[arg(long, value_name = "DATE")]
+        until: Option<chrono::NaiveDate>,
     },
     /// List users
     List,
@@ -314,9 +319,13 @@ async fn run(command: Command, config: Config) -> Result<(), CliError> {
                     auth::admin::disable(&pool, &username).await?;
                     println!("user {username} disabled, sessions revoked");
                 }
-                UserCommand::Grant { username, access } => {
-                    auth::admin::grant(&pool, &username, access.role, access.firm.as_deref(), &access.projects).await?;
-                    println!("user {username} is now {}", access.role.as_str());
+                UserCommand::Grant { username, access, until } => {
+                    let firm = access.firm.as_deref();
+                    auth::admin::grant(&pool, &username, access.role, firm, &access.projects, until).await?;
+                    match until {
+                        Some(d) => println!("user {username} is now {} until {d}", access.role.as_str()),
+                        None => println!("user {username} is now {}", access.role.as_str()),
+                    }
                 }
                 UserCommand::List => {
                     for line in auth::admin::list(&pool).await? {

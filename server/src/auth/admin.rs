@@ -62,7 +62,12 @@ fn user_role(role: Role) -> Result<Role, AdminError> {
 }
 
 async fn snapshot(conn: &mut PgConnection, username: &str) -> Result<Option<serde_json::Value>, AdminError> {
-    Ok(sqlx::query_scalar(include_str!("sql/user_snapshot.sql")).bind(username).fetch_optional(&mut *conn).await?)
+    Ok(user_snapshot(conn, username).await?)
+}
+
+/// A user's state as the audit log keeps it (before/after a change of their access).
+pub async fn user_snapshot(conn: &mut PgConnection, username: &str) -> Result<Option<serde_json::Value>, sqlx::Error> {
+    sqlx::query_scalar(include_str!("sql/user_snapshot.sql")).bind(username).fetch_optional(&mut *conn).await
 }
 
 /// Creates a user in the caller's transaction.
@@ -153,13 +158,15 @@ pub async fn disable(pool: &PgPool, username: &str) -> Result<(), AdminError> {
     change_user(pool, username, "user_disable", include_str!("sql/user_disable.sql"), None).await
 }
 
-/// Sets a user's role (and firm) and, when given, narrows them to some projects.
+/// Sets a user's role (and firm), narrows them to some projects when given, and ends their
+/// access after `until` (inclusive, Beijing time) when given.
 pub async fn grant(
     pool: &PgPool,
     username: &str,
     role: Role,
     firm: Option<&str>,
     projects: &[String],
+    until: Option<chrono::NaiveDate>,
 ) -> Result<(), AdminError> {
     let role = user_role(role)?;
     let mut conn = pool.acquire().await?;
@@ -172,6 +179,8 @@ pub async fn grant(
         .bind(role.as_str())
         .bind(firm)
         .bind(&ids)
+        .bind(cli_actor())
+        .bind(until)
         .execute(&mut *tx)
         .await?;
     let after = snapshot(&mut tx, username).await?;

@@ -139,6 +139,7 @@ struct SessionRow {
     disabled: bool,
     firm_projects: Option<Vec<i64>>,
     granted: Vec<i64>,
+    narrowed: bool,
 }
 
 #[derive(sqlx::FromRow)]
@@ -188,7 +189,7 @@ async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<(Principal, Op
             return Err(AuthError::ExpiredToken);
         }
         let role = Role::parse(&s.role).unwrap_or(Role::Public);
-        let projects = scope(role, s.firm_projects, s.granted, &[]);
+        let projects = scope(role, s.firm_projects, s.granted, s.narrowed, &[]);
         let principal = Principal {
             actor: format!("user:{}", s.username).into(),
             role,
@@ -251,27 +252,36 @@ pub async fn project_scope(
     if role == Role::Public {
         return Ok(Some(HashSet::new()));
     }
-    let (firm_projects, granted): (Option<Vec<i64>>, Vec<i64>) = sqlx::query_as(include_str!("sql/scope.sql"))
-        .bind(role == Role::Appraiser)
-        .bind(firm.unwrap_or(-1))
-        .bind(user_id.unwrap_or(-1))
-        .fetch_one(pool)
-        .await?;
-    Ok(scope(role, firm_projects, granted, key_projects))
+    let (firm_projects, granted, narrowed): (Option<Vec<i64>>, Vec<i64>, bool) =
+        sqlx::query_as(include_str!("sql/scope.sql"))
+            .bind(role == Role::Appraiser)
+            .bind(firm.unwrap_or(-1))
+            .bind(user_id.unwrap_or(-1))
+            .fetch_one(pool)
+            .await?;
+    Ok(scope(role, firm_projects, granted, narrowed, key_projects))
 }
 
 /// The projects a caller may see from what scope.sql (or session.sql) returned: an
-/// appraiser's firm's projects, narrowed by explicit grants (a user's or an API key's).
-fn scope(role: Role, firm_projects: Option<Vec<i64>>, granted: Vec<i64>, key_projects: &[i64]) -> Option<HashSet<i64>> {
+/// appraiser's firm's projects, narrowed by explicit grants (a user's or an API key's). A
+/// user whose grants have all ended (`narrowed`, none in force) sees no project, not all.
+fn scope(
+    role: Role,
+    firm_projects: Option<Vec<i64>>,
+    granted: Vec<i64>,
+    narrowed: bool,
+    key_projects: &[i64],
+) -> Option<HashSet<i64>> {
     if role == Role::Public {
         return Some(HashSet::new());
     }
+    let narrowed = narrowed || !key_projects.is_empty();
     let explicit: HashSet<i64> = granted.into_iter().chain(key_projects.iter().copied()).collect();
-    match (firm_projects, explicit.is_empty()) {
-        (Some(firm), true) => Some(firm.into_iter().collect()),
-        (Some(firm), false) => Some(firm.into_iter().filter(|p| explicit.contains(p)).collect()),
-        (None, true) => None,
-        (None, false) => Some(explicit),
+    match (firm_projects, narrowed) {
+        (Some(firm), false) => Some(firm.into_iter().collect()),
+        (Some(firm), true) => Some(firm.into_iter().filter(|p| explicit.contains(p)).collect()),
+        (None, false) => None,
+        (None, true) => Some(explicit),
     }
 }
 

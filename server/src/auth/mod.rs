@@ -51,12 +51,10 @@ pub enum AuthError {
 
 impl From<AuthError> for ApiError {
     fn from(e: AuthError) -> Self {
-        // The database's failure as the database's (503 while it is away, 500 otherwise).
-        let e = match e {
+        let message = e.to_string();
+        let (status, code) = match e {
+            // The database's failure as the database's (503 while it is away, 500 otherwise).
             AuthError::Db(db) => return ApiError::from(db),
-            other => other,
-        };
-        let (status, code) = match &e {
             AuthError::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated"),
             AuthError::MalformedToken => (StatusCode::UNAUTHORIZED, "malformed_token"),
             AuthError::UnknownToken => (StatusCode::UNAUTHORIZED, "invalid_token"),
@@ -65,9 +63,8 @@ impl From<AuthError> for ApiError {
             AuthError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             AuthError::OutOfScope(_) => (StatusCode::FORBIDDEN, "project_out_of_scope"),
             AuthError::Csrf => (StatusCode::FORBIDDEN, "csrf_failed"),
-            AuthError::Db(_) => unreachable!("handled above"),
         };
-        ApiError::new(status, code, e.to_string())
+        ApiError::new(status, code, message)
     }
 }
 
@@ -138,6 +135,8 @@ struct LoginRow {
     display_name: String,
     password_hash: String,
     disabled: bool,
+    /// Past the account's end date (`access_until`).
+    ended: bool,
     locked: bool,
 }
 
@@ -201,6 +200,7 @@ async fn login(
     let refusal = match &row {
         None => Some("unknown_user"),
         Some(r) if r.disabled => Some("disabled"),
+        Some(r) if r.ended => Some("access_ended"),
         Some(r) if r.locked => Some("locked"),
         Some(_) if !matches => Some("wrong_password"),
         Some(_) => None,

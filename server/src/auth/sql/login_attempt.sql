@@ -11,4 +11,4 @@ UPDATE users SET
         ELSE locked_until
     END
 WHERE username = $1
-RETURNING id, display_name, password_hash, disabled, coalesce(locked_until > now(), false) AS locked
+RETURNING id, display_name, password_hash, disabled, coalesce(access_until <= now(), false) AS ended, coalesce(locked_until > now(), false) AS locked
