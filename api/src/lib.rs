@@ -55,8 +55,15 @@
 //! | `GET /api/projects/{code}/alerts` | | `Vec<`[`workflow::Alert`]`>` |
 //! | `POST /api/projects/{code}/publications` | [`workflow::PublicationRequest`] | [`workflow::Publication`] (201) |
 //! | `GET /public/projects/{code}` | | [`workflow::PublicProject`] (or HTML) |
+//! | `POST /api/access-requests` | [`access::NewAccessRequest`] | [`access::AccessRequest`] (201) |
+//! | `GET /api/access-requests` | [`access::AccessRequestsQuery`] | [`access::AccessRequestPage`] |
+//! | `GET /api/access-requests/{id}` | | [`access::AccessRequest`] (ETag) |
+//! | `POST /api/access-requests/{id}/decision` | [`access::AccessDecision`] (If-Match) | [`access::AccessRequest`] |
+//! | `POST /api/access-requests/{id}/withdrawal` | (If-Match) | [`access::AccessRequest`] |
+//! | `GET /api/access-review` | [`access::AccessReviewQuery`] | [`access::AccessReview`] |
 //! | any error | | [`problem::Problem`] (`application/problem+json`) |
 
+pub mod access;
 pub mod archives;
 pub mod audit;
 pub mod auth;

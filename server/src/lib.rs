@@ -6,6 +6,7 @@
 //!   audit log's writer);
 //! - [`auth`]: sessions, API keys, masking, the access policy and [`auth::Routes`], through
 //!   which every module registers its handlers with their access rule;
+//! - [`access`]: users' requests for a role or a project, their decision, the access review;
 //! - domain modules: [`health`], [`unit_codes`], [`units`], [`identify`], [`search`],
 //!   [`survey`], [`archives`], [`registration`], [`relocation`], [`audit`], [`files`],
 //!   [`tiles`], [`styles`], [`basemaps`], [`ogc`], then [`exports`] and [`reports`] (which
@@ -17,6 +18,7 @@
 //! Where a request is handled: `app::modules` lists each module's `routes()`; the handler is
 //! named there next to its path and access rule.
 
+pub mod access;
 pub mod app;
 pub mod archives;
 pub mod audit;

@@ -202,6 +202,20 @@ const MATRIX: &[(&str, &str, &[&str])] = &[
     ("GET", "/api/appraisal-firms", &["admin", "officer", "director", "appraiser", "auditor"]),
     ("GET", "/api/approvals", &["admin", "officer", "director", "auditor"]),
     ("POST", "/api/approvals/{id}/decision", &["director"]),
+    ("POST", "/api/access-requests", &["admin", "officer", "director", "appraiser", "surveyor", "clerk", "auditor"]),
+    ("GET", "/api/access-requests", &["admin", "officer", "director", "appraiser", "surveyor", "clerk", "auditor"]),
+    (
+        "GET",
+        "/api/access-requests/{id}",
+        &["admin", "officer", "director", "appraiser", "surveyor", "clerk", "auditor"],
+    ),
+    ("POST", "/api/access-requests/{id}/decision", &["admin", "director"]),
+    (
+        "POST",
+        "/api/access-requests/{id}/withdrawal",
+        &["admin", "officer", "director", "appraiser", "surveyor", "clerk", "auditor"],
+    ),
+    ("GET", "/api/access-review", &["admin", "auditor"]),
     ("GET", "/api/compensation-units/{code}", &["admin", "officer", "director", "appraiser", "auditor"]),
     ("PUT", "/api/compensation-units/{code}/appraisal", &["appraiser"]),
     ("POST", "/api/compensation-units/{code}/agreement", &["officer", "director"]),
@@ -323,7 +337,8 @@ async fn route_role_matrix_scope_and_masking() {
             .replace("{feature}", "WX-ZS-2023-01-0001")
             .replace("{tms}/{level}/{row}/{col}", "WebMercatorQuad/14/6492/13338")
             .replace("{tms}", "WebMercatorQuad")
-            .replace("/api/approvals/{id}", "/api/approvals/1");
+            .replace("/api/approvals/{id}", "/api/approvals/1")
+            .replace("/api/access-requests/{id}", "/api/access-requests/1");
         for (role, _) in CALLERS {
             let (status, body) =
                 call(&client, &base, method.parse().unwrap(), &path, tokens.get(role).map(String::as_str)).await;

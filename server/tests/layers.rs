@@ -13,6 +13,7 @@ const FLOORS: &[&str] = &[
     "db",
     "base",
     "auth",
+    "access",
     "audit",
     "backup",
     "health",

@@ -46,6 +46,7 @@ fn modules() -> Modules {
         .merge(crate::identify::routes())
         .merge(crate::search::routes())
         .merge(crate::auth::routes())
+        .merge(crate::access::routes())
         .merge(crate::archives::routes())
         .merge(crate::registration::routes())
         .merge(crate::exports::routes())

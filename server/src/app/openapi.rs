@@ -48,6 +48,7 @@ pub fn document(routes: &[RouteInfo]) -> Document {
         crate::basemaps::Api::openapi(),
         crate::relocation::Api::openapi(),
         crate::auth::Api::openapi(),
+        crate::access::Api::openapi(),
         crate::audit::Api::openapi(),
     ] {
         doc.merge(part);

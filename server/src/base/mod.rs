@@ -22,7 +22,7 @@ use std::time::Instant;
 use sqlx::{PgPool, Postgres, Transaction};
 
 pub use context::{ClientAddr, Principal, Role};
-pub use error::{ApiError, ApiJson, ApiQuery};
+pub use error::{ApiError, ApiJson, ApiPath, ApiQuery};
 pub use journal::{AuditEvent, AuditLog};
 pub use refusals::Refusals;
 
