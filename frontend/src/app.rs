@@ -21,6 +21,7 @@ use crate::search::Search;
 use crate::unit_panel::{Panel, Selected, Tab, open_unit, unit_from_hash};
 use crate::upload::UploadPanel;
 use crate::workplace::Revision;
+use crate::workplace::access::AccessPanel;
 use crate::workplace::approvals::Inbox;
 use crate::workplace::cases::CaseQueue;
 use crate::workplace::exports::ExportPanel;
@@ -186,6 +187,7 @@ pub fn App() -> impl IntoView {
             <ExportPanel lang=lang role=role gk_srid=gk_srid />
             <StatisticsPanel lang=lang role=role />
             <PrintPanel lang=lang />
+            <AccessPanel lang=lang role=role />
             <Show when=move || matches!(role.get(), Some(onemap_api::Role::Surveyor | onemap_api::Role::Admin))>
                 <button class="user" data-testid="upload-button" on:click=move |_| set_upload_open.update(|o| *o = !*o)>
                     {move || tr(lang.get(), "成果上传", "Upload")}

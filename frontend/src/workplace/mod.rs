@@ -1,10 +1,11 @@
 //! 征收项目工作台: the write side of relocation in the UI — the stage timeline with its
 //! preconditions and transition requests ([`timeline`]), the director's approvals inbox
-//! ([`approvals`]), the forms of a compensation unit ([`unit_forms`]), the dedicated account
+//! ([`approvals`]), access requests and the access review ([`access`]), the forms of a compensation unit ([`unit_forms`]), the dedicated account
 //! with its chart, ledger and alerts ([`funds`]), and a new project drawn on the map
 //! ([`new_project`]). Writes go through [`write`]: JSON bodies of the `onemap-api` types,
 //! `If-Match` with the version read, and refusals shown by their issues.
 
+pub mod access;
 pub mod approvals;
 pub mod cases;
 pub mod documents;
