@@ -474,7 +474,8 @@ def main():
     p.add_argument("--samples", required=True, help="directory of the inputs soak.sh wrote")
     p.add_argument("--seconds", type=float, default=1800)
     p.add_argument("--connections", type=int, default=32)
-    p.add_argument("--warmup", type=float, help="seconds of warm-up [300, or 1/6 of a shorter run]")
+    p.add_argument("--warmup", type=float,
+                   help="seconds of warm-up [600 (the OGC count cache's lifetime), or 1/3 of a shorter run]")
     p.add_argument("--bucket", type=float, default=60, help="seconds per p99 point [60]")
     p.add_argument("--payment-rate", type=float, default=3, help="payments per second [3]")
     p.add_argument("--import-every", type=float, default=15, help="seconds between imports [15]")
@@ -486,7 +487,7 @@ def main():
     p.add_argument("--plot", help="PNG to write")
     args = p.parse_args()
     if args.warmup is None:
-        args.warmup = min(300.0, args.seconds / 6)
+        args.warmup = min(600.0, args.seconds / 3)
     soak = Soak(args)
     print(f"soak: {args.seconds:.0f} s at {args.connections} connections against {args.base} (server pid {args.pid})",
           file=sys.stderr)

